@@ -1,0 +1,24 @@
+"""kustomize_py: a pure-Python, Kustomize-compatible renderer.
+
+The public API is what this module exports; everything else is internal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kustomize_py.errors import KpyError
+
+__version__ = "0.1.0"
+__all__ = ["KpyError", "build", "BuildResult", "BuildOptions", "__version__"]
+
+if TYPE_CHECKING:
+    from kustomize_py.build import BuildOptions, BuildResult, build
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("build", "BuildResult", "BuildOptions"):
+        from kustomize_py import build as _build_module
+
+        return getattr(_build_module, name)
+    raise AttributeError(name)

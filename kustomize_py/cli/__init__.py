@@ -1,0 +1,52 @@
+"""The kpy command line: a dispatcher that imports each subcommand's module only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> module under kustomize_py.cli; each module has register(subparsers) and run(args).
+COMMANDS: dict[str, str] = {
+    "build": "build",
+}
+
+
+def _parser(only: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kpy", description="Kustomize-compatible renderer and GitOps tooling")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in COMMANDS.items():
+        if only is None or only == name:
+            importlib.import_module(f"kustomize_py.cli.{module}").register(sub)
+        else:
+            sub.add_parser(name, help=f"see `kpy {name} --help`")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from kustomize_py.errors import KpyError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = _parser(first if first in COMMANDS else None)
+    args = parser.parse_args(argv)
+    if args.version:
+        from kustomize_py import __version__
+
+        print(__version__)
+        return 0
+    if not args.command:
+        parser.print_help()
+        return 2
+    module = importlib.import_module(f"kustomize_py.cli.{COMMANDS[args.command]}")
+    try:
+        return int(module.run(args) or 0)
+    except KpyError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,82 @@
+"""File access for one kustomization root, with Kustomize's load restrictions.
+
+Under the default root-only restrictor, every file a kustomization names (resources, patches,
+generator sources, env files, configurations, ...) must resolve, symlinks followed, inside the
+kustomization's own directory. Directories named in `resources`/`components` are new roots and
+may sit anywhere (that is how `../base` works), but they must exist.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import attrs
+
+from kustomize_py.errors import KpyError, LoadRestrictionError
+
+ROOT_ONLY = "LoadRestrictionsRootOnly"
+NONE = "LoadRestrictionsNone"
+RESTRICTORS = (ROOT_ONLY, NONE)
+
+
+@attrs.frozen
+class Loader:
+    """Reads files relative to `root` (a real, absolute directory)."""
+
+    root: Path
+    restrictor: str = ROOT_ONLY
+
+    @classmethod
+    def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY) -> Loader:
+        if restrictor not in RESTRICTORS:
+            raise KpyError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
+        path = Path(directory)
+        if not path.exists():
+            raise KpyError(f"'{path}' doesn't exist")
+        real = path.resolve()
+        if not real.is_dir():
+            raise KpyError(f"'{path}' must be a directory")
+        return cls(real, restrictor)
+
+    def resolve(self, rel: str) -> Path:
+        """The real path of `rel`, checked against the load restriction (it need not exist)."""
+        candidate = Path(rel) if os.path.isabs(rel) else self.root / rel
+        real = candidate.resolve()
+        if self.restrictor == ROOT_ONLY and not _within(real, self.root):
+            raise LoadRestrictionError(
+                f"security; file '{real}' is not in or below '{self.root}'", path=rel
+            )
+        return real
+
+    def read_bytes(self, rel: str) -> bytes:
+        """The bytes of file `rel`; errors name the path as written."""
+        real = self.resolve(rel)
+        if real.is_dir():
+            raise KpyError(f"'{rel}' is a directory, expected a file", path=str(self.root))
+        try:
+            return real.read_bytes()
+        except FileNotFoundError:
+            raise KpyError(f"file '{rel}' not found in '{self.root}'") from None
+        except OSError as err:
+            raise KpyError(f"cannot read '{rel}': {err.strerror}") from None
+
+    def read_text(self, rel: str) -> str:
+        data = self.read_bytes(rel)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise KpyError(f"file '{rel}' is not valid UTF-8", path=str(self.root)) from None
+
+    def is_dir(self, rel: str) -> bool:
+        p = Path(rel) if os.path.isabs(rel) else self.root / rel
+        return p.is_dir()
+
+    def child(self, rel: str) -> Loader:
+        """A loader rooted at directory `rel` (a base or component)."""
+        p = Path(rel) if os.path.isabs(rel) else self.root / rel
+        return Loader(p.resolve(), self.restrictor)
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
