@@ -13,12 +13,12 @@ __version__ = "0.1.0"
 __all__ = ["KpyError", "build", "BuildResult", "BuildOptions", "__version__"]
 
 if TYPE_CHECKING:
-    from kustomize_py.build import BuildOptions, BuildResult, build
+    from kustomize_py.pipeline import BuildOptions, BuildResult, build
 
 
 def __getattr__(name: str) -> Any:
     if name in ("build", "BuildResult", "BuildOptions"):
-        from kustomize_py import build as _build_module
+        from kustomize_py import pipeline as _build_module
 
         return getattr(_build_module, name)
     raise AttributeError(name)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from kustomize_py.errors import KpyError, LoadRestrictionError
+from kustomize_py.errors import CycleError, KpyError, LoadRestrictionError
 
 ROOT_ONLY = "LoadRestrictionsRootOnly"
 NONE = "LoadRestrictionsNone"
@@ -26,6 +26,7 @@ class Loader:
 
     root: Path
     restrictor: str = ROOT_ONLY
+    parents: tuple[Path, ...] = ()  # roots of the kustomizations that led here (cycle detection)
 
     @classmethod
     def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY) -> Loader:
@@ -73,9 +74,18 @@ class Loader:
         return p.is_dir()
 
     def child(self, rel: str) -> Loader:
-        """A loader rooted at directory `rel` (a base or component)."""
-        p = Path(rel) if os.path.isabs(rel) else self.root / rel
-        return Loader(p.resolve(), self.restrictor)
+        """A loader rooted at directory `rel` (a base or component), refusing cycles."""
+        if not rel:
+            raise KpyError("new root cannot be empty")
+        if os.path.isabs(rel):
+            raise KpyError(f"new root '{rel}' cannot be absolute")
+        real = (self.root / rel).resolve()
+        if not real.is_dir():
+            raise KpyError(f"must build at directory: not a valid directory: '{self.root / rel}' does not exist or is not a directory")
+        for visited in (self.root, *self.parents):
+            if _within(visited, real):
+                raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")
+        return Loader(real, self.restrictor, (self.root, *self.parents))
 
 
 def _within(path: Path, root: Path) -> bool:

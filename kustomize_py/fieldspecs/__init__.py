@@ -1,0 +1,24 @@
+"""Built-in field specs (where transformers read and write), kept as data and loaded once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from kustomize_py.fieldspecs.spec import FieldSpec, merge_specs, parse_specs
+
+__all__ = ["FieldSpec", "defaults", "load_data", "merge_specs", "parse_specs"]
+
+
+@lru_cache(maxsize=None)
+def load_data(name: str) -> Any:
+    from kustomize_py.yaml import load
+
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return load(text, f"kustomize_py/fieldspecs/{name}")
+
+
+def defaults() -> dict[str, Any]:
+    """The default transformer configuration: section name -> list of FieldSpec (nameReference raw)."""
+    return load_data("defaults.yaml")

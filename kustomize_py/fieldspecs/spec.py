@@ -1,0 +1,121 @@
+"""A field spec (which kinds, which path) and the walk that applies a setter at that path."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import attrs
+
+from kustomize_py.errors import TransformerError
+
+# What a walk creates at the end of a path when the spec says `create: true`.
+SCALAR = "scalar"
+MAP = "map"
+
+Setter = Callable[[Any, Any], None]  # (parent container, key or index) -> None
+
+
+def split_path(path: str) -> list[str]:
+    """Split `a/b/c` on `/`, honouring `\\/` as an escaped slash inside a field name."""
+    parts = path.split("/")
+    if len(parts) > 1 and parts[0] == "":
+        parts = parts[1:]
+    out = [parts[0]]
+    for p in parts[1:]:
+        if out[-1].endswith("\\"):
+            out[-1] = out[-1][:-1] + "/" + p
+        else:
+            out.append(p)
+    return out
+
+
+@attrs.frozen
+class FieldSpec:
+    """Where a transformer acts: a path inside objects of a group/version/kind (empty = any)."""
+
+    path: str
+    group: str = ""
+    version: str = ""
+    kind: str = ""
+    create: bool = False
+    parts: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(split_path(self.path)))
+
+    def matches(self, group: str, version: str, kind: str) -> bool:
+        return (
+            (not self.kind or self.kind == kind)
+            and (not self.group or self.group == group)
+            and (not self.version or self.version == version)
+        )
+
+    def selects_same(self, other: FieldSpec) -> bool:
+        """The reference's 'effectively equal': same path, and `other`'s gvk selected by this one."""
+        return self.path == other.path and (
+            (not other.group or self.group == other.group)
+            and (not other.version or self.version == other.version)
+            and (not other.kind or self.kind == other.kind)
+        )
+
+    def apply(self, obj: dict[str, Any], setter: Setter, create_kind: str | None = None) -> None:
+        """Call `setter(parent, key)` for every field this spec reaches in `obj`."""
+        _walk(obj, self.parts, 0, setter, self.create and create_kind is not None, create_kind, None, None)
+
+
+def _walk(node: Any, parts: tuple[str, ...], i: int, setter: Setter, create: bool,
+          create_kind: str | None, parent: Any, key: Any) -> None:
+    if i == len(parts):
+        setter(parent, key)
+        return
+    if node is None:
+        return
+    if isinstance(node, list):
+        for idx, item in enumerate(node):
+            _walk(item, parts, i, setter, create, create_kind, node, idx)
+        return
+    if not isinstance(node, dict):
+        raise TransformerError("expected sequence or mapping node", field="/".join(parts))
+    name = parts[i]
+    is_seq = name.endswith("[]")
+    if is_seq:
+        name = name[:-2]
+    if not name:
+        raise TransformerError("cannot set or create an empty field name", field="/".join(parts))
+    if not create or is_seq:
+        if name not in node:
+            return
+    elif node.get(name) is None:
+        last = i == len(parts) - 1
+        node[name] = ("" if create_kind == SCALAR else {}) if last else {}
+    _walk(node[name], parts, i + 1, setter, create, create_kind, node, name)
+
+
+def parse_specs(items: Iterable[Any], source: str = "<builtin>") -> list[FieldSpec]:
+    """FieldSpecs from the YAML form (`path`, `group`, `version`, `kind`, `create`)."""
+    out = []
+    for item in items or []:
+        if not isinstance(item, dict) or "path" not in item:
+            raise TransformerError(f"invalid field spec {item!r}: needs a path", path=source)
+        out.append(
+            FieldSpec(
+                path=str(item["path"]),
+                group=str(item.get("group") or ""),
+                version=str(item.get("version") or ""),
+                kind=str(item.get("kind") or ""),
+                create=bool(item.get("create", False)),
+            )
+        )
+    return out
+
+
+def merge_specs(base: list[FieldSpec], extra: Iterable[FieldSpec]) -> list[FieldSpec]:
+    """Add specs not already present; the reference rejects the same spec with a different `create`."""
+    out = list(base)
+    for spec in extra:
+        same = next((s for s in out if s.selects_same(spec)), None)
+        if same is None:
+            out.append(spec)
+        elif same.create != spec.create:
+            raise TransformerError(f"conflicting fieldspecs for path {spec.path!r}")
+    return out

@@ -1,0 +1,163 @@
+"""Key/value sources of a generator (envs, literals, files) and generator options, as Kustomize reads them."""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+from typing import Any, Iterable
+
+from kustomize_py.errors import GeneratorError, KpyError
+from kustomize_py.generators.envfile import parse_env
+from kustomize_py.loader import Loader
+
+# A pair's value is text (literals, env lines) or raw bytes (files, which may be binary).
+Pair = tuple[str, "str | bytes"]
+
+OPTION_FIELDS = ("labels", "annotations", "disableNameSuffixHash", "immutable")
+
+
+def parse_literal(source: str, index: int = 0) -> tuple[str, str]:
+    """`key=value` → (key, value); a value wrapped in one pair of matching quotes loses them."""
+    key, sep, value = source.partition("=")
+    if not sep or not key:
+        # Never echo the source: it may be a secret.
+        raise GeneratorError(
+            f"literal source #{index + 1} is not of the form key=value", field="literals"
+        )
+    return key, _strip_quotes(value)
+
+
+def _strip_quotes(value: str) -> str:
+    if len(value.encode("utf-8")) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def parse_file_source(source: str) -> tuple[str, str]:
+    """`[key=]path` → (key, path); without a key, the key is the path's last element."""
+    count = source.count("=")
+    if count == 0:
+        return _go_path_base(source), source
+    if count > 1:
+        raise GeneratorError(f"source {source!r}: key name or file path contains '='", field="files")
+    key, _, path = source.partition("=")
+    if not key:
+        raise GeneratorError(f"missing key name for file path {path!r} in source {source!r}", field="files")
+    if not path:
+        raise GeneratorError(f"missing file path for key name {key!r} in source {source!r}", field="files")
+    return key, path
+
+
+def _go_path_base(p: str) -> str:
+    # Go's path.Base: trailing slashes ignored, "" → ".", only slashes → "/".
+    if not p:
+        return "."
+    stripped = p.rstrip("/")
+    if not stripped:
+        return "/"
+    return posixpath.basename(stripped)
+
+
+def env_sources(args: dict[str, Any]) -> list[str]:
+    """`envs` plus the deprecated single `env`, which Kustomize appends at the end."""
+    envs = list(_str_list(args, "envs"))
+    single = args.get("env")
+    if single:
+        if not isinstance(single, str):
+            raise GeneratorError("expected a string", field="env")
+        envs.append(single)
+    return envs
+
+
+def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None) -> list[Pair]:
+    """All pairs in Kustomize's order: env files, then literals, then files."""
+    pairs: list[Pair] = []
+    for env in env_sources(args):
+        content = _read(loader, env, "envs")
+        pairs.extend(parse_env(content, env))
+    for i, literal in enumerate(_str_list(args, "literals")):
+        try:
+            pairs.append(parse_literal(literal, i))
+        except GeneratorError as err:
+            raise GeneratorError(err.message, path=source, field=err.field) from None
+    for spec in _str_list(args, "files"):
+        try:
+            key, path = parse_file_source(spec)
+        except GeneratorError as err:
+            raise GeneratorError(err.message, path=source, field=err.field) from None
+        pairs.append((key, _read(loader, path, "files")))
+    return pairs
+
+
+def unique_pairs(pairs: Iterable[Pair], kind: str, name: str, source: str | None) -> dict[str, str | bytes]:
+    """The pairs as a dict; a repeated key is an error (keys themselves are not validated in v5.6.0)."""
+    out: dict[str, str | bytes] = {}
+    for key, value in pairs:
+        if key in out:
+            raise GeneratorError(f"{kind} '{name}' repeats the key '{key}'", path=source)
+        out[key] = value
+    return out
+
+
+def _read(loader: Loader, rel: str, field: str) -> bytes:
+    try:
+        return loader.read_bytes(rel)
+    except KpyError as err:
+        # Keep a specific leaf (e.g. LoadRestrictionError); plain loader errors become generator errors.
+        cls = GeneratorError if type(err) is KpyError else type(err)
+        raise cls(f"{field} source '{rel}': {err.message}", path=err.path) from None
+
+
+def _str_list(args: dict[str, Any], field: str) -> list[str]:
+    value = args.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GeneratorError("expected a list of strings", field=field)
+    return value
+
+
+def merge_options(local: dict[str, Any] | None, global_: dict[str, Any] | None) -> dict[str, Any]:
+    """Per-generator options with the kustomization's generatorOptions folded in.
+
+    A label/annotation set on the generator wins over the global one; either side can turn
+    disableNameSuffixHash and immutable on, neither can turn the other's `true` off.
+    """
+    local = _check_options(local, "options")
+    global_ = _check_options(global_, "generatorOptions")
+    return {
+        "labels": {**global_["labels"], **local["labels"]},
+        "annotations": {**global_["annotations"], **local["annotations"]},
+        "disableNameSuffixHash": local["disableNameSuffixHash"] or global_["disableNameSuffixHash"],
+        "immutable": local["immutable"] or global_["immutable"],
+    }
+
+
+def _check_options(opts: dict[str, Any] | None, where: str) -> dict[str, Any]:
+    opts = opts or {}
+    if not isinstance(opts, dict):
+        raise GeneratorError("expected a mapping", field=where)
+    unknown = set(opts) - set(OPTION_FIELDS)
+    if unknown:
+        raise GeneratorError(f"unknown field(s) {', '.join(sorted(unknown))}", field=where)
+    out: dict[str, Any] = {}
+    for field in ("labels", "annotations"):
+        m = opts.get(field) or {}
+        if not isinstance(m, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in m.items()):
+            raise GeneratorError("expected a map of strings to strings", field=f"{where}.{field}")
+        out[field] = m
+    for field in ("disableNameSuffixHash", "immutable"):
+        v = opts.get(field) or False
+        if not isinstance(v, bool):
+            raise GeneratorError("expected true or false", field=f"{where}.{field}")
+        out[field] = v
+    return out
+
+
+def b64_wrapped(data: bytes) -> str:
+    """Base64 the way Kustomize writes generated values: one line when shorter than 70 characters,
+    otherwise 70-character lines each ending with a newline (the last one too)."""
+    text = base64.b64encode(data).decode("ascii")
+    if len(text) < 70:
+        return text
+    return "".join(text[i : i + 70] + "\n" for i in range(0, len(text), 70))

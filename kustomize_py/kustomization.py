@@ -1,0 +1,178 @@
+"""The kustomization file: finding it, reading it, validating its fields like the reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kustomize_py.errors import KustomizationError
+from kustomize_py.loader import Loader
+
+FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
+COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
+
+# Field -> expected shape. Names are matched case-insensitively, as the reference's decoder does.
+FIELDS: dict[str, str] = {
+    "apiVersion": "str",
+    "kind": "str",
+    "metadata": "map",
+    "openapi": "map",
+    "namePrefix": "str",
+    "nameSuffix": "str",
+    "namespace": "str",
+    "commonLabels": "strmap",
+    "labels": "list",
+    "commonAnnotations": "strmap",
+    "patchesStrategicMerge": "strlist",
+    "patchesJson6902": "list",
+    "patches": "list",
+    "images": "list",
+    "imageTags": "list",
+    "replacements": "list",
+    "replicas": "list",
+    "vars": "list",
+    "sortOptions": "map",
+    "resources": "strlist",
+    "components": "strlist",
+    "crds": "strlist",
+    "bases": "strlist",
+    "configMapGenerator": "list",
+    "secretGenerator": "list",
+    "helmGlobals": "map",
+    "helmCharts": "list",
+    "helmChartInflationGenerator": "list",
+    "generatorOptions": "map",
+    "configurations": "strlist",
+    "generators": "strlist",
+    "transformers": "strlist",
+    "validators": "strlist",
+    "buildMetadata": "strlist",
+}
+_BY_LOWER = {k.lower(): k for k in FIELDS}
+
+DEPRECATION_WARNINGS = {
+    "bases": "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
+    "commonLabels": "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
+    "imageTags": "# Warning: 'imageTags' is deprecated. Please use 'images' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
+    "patchesJson6902": "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
+    "patchesStrategicMerge": "# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
+    "vars": "# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically.",
+}
+
+
+@attrs.define
+class Kustomization:
+    """A validated kustomization (or Component) with deprecated fields folded in like the reference."""
+
+    path: str  # the file it was read from
+    fields: dict[str, Any]
+    warnings: list[str] = attrs.Factory(list)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.fields.get(name)
+        return default if value is None else value
+
+    @property
+    def is_component(self) -> bool:
+        return self.fields.get("kind") == "Component"
+
+
+def find_file(loader: Loader) -> str:
+    """The name of the one kustomization file in the loader's root."""
+    found = [n for n in FILE_NAMES if (loader.root / n).is_file()]
+    if not found:
+        raise KustomizationError(
+            f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
+        )
+    if len(found) > 1:
+        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}")
+    return found[0]
+
+
+def load(loader: Loader) -> Kustomization:
+    """Read and validate the kustomization file in the loader's root."""
+    from kustomize_py.yaml import load_all
+
+    name = find_file(loader)
+    path = str(loader.root / name)
+    docs = load_all(loader.read_bytes(name), path)
+    if len(docs) > 1:
+        raise KustomizationError("invalid Kustomization: expected a single document", path=path)
+    raw = docs[0] if docs else {}
+    if not isinstance(raw, dict):
+        raise KustomizationError("invalid Kustomization: expected a mapping of fields", path=path)
+    return from_dict(raw, path)
+
+
+def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomization:
+    fields: dict[str, Any] = {}
+    for key, value in raw.items():
+        canon = FIELDS.get(key) and key or _BY_LOWER.get(str(key).lower())
+        if canon is None:
+            raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"', path=path)
+        fields[canon] = _check(canon, value, path)
+    warnings = [DEPRECATION_WARNINGS[f] for f in DEPRECATION_WARNINGS if fields.get(f) is not None]
+    _fix(fields)
+    if not any(v is not None and v != {} and v != [] and v != "" for k, v in fields.items() if k not in ("apiVersion", "kind")):
+        raise KustomizationError("kustomization.yaml is empty", path=path)
+    kind = fields.get("kind") or ""
+    errs = []
+    if kind and kind not in ("Kustomization", "Component"):
+        errs.append("kind should be Kustomization or Component")
+    want = COMPONENT_VERSION if kind == "Component" else KUSTOMIZATION_VERSION
+    api = fields.get("apiVersion") or ""
+    if api and api != want:
+        errs.append(f"apiVersion for {kind or 'Kustomization'} should be {want}")
+    if errs:
+        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path)
+    fields.setdefault("kind", "Kustomization")
+    if not fields["kind"]:
+        fields["kind"] = "Kustomization"
+    return Kustomization(path, fields, warnings)
+
+
+def _check(name: str, value: Any, path: str) -> Any:
+    shape = FIELDS[name]
+    if value is None:
+        return None
+    ok = {
+        "str": lambda v: isinstance(v, str),
+        "map": lambda v: isinstance(v, dict),
+        "strmap": lambda v: isinstance(v, dict),
+        "list": lambda v: isinstance(v, list),
+        "strlist": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    }[shape](value)
+    if shape == "str" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not ok:
+        expected = {"str": "a string", "map": "a mapping", "strmap": "a mapping of strings",
+                    "list": "a list", "strlist": "a list of strings"}[shape]
+        raise KustomizationError(f"invalid Kustomization: field {name} must be {expected}", path=path, field=name)
+    if shape == "strmap":
+        return {str(k): _scalar_str(v) for k, v in value.items()}
+    return value
+
+
+def _scalar_str(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    return str(v)
+
+
+def _fix(fields: dict[str, Any]) -> None:
+    """Fold deprecated fields into their replacements, as the reference does on load."""
+    if fields.get("bases"):
+        fields["resources"] = list(fields.get("resources") or []) + list(fields["bases"])
+    fields.pop("bases", None)
+    if fields.get("imageTags"):
+        fields["images"] = list(fields.get("images") or []) + list(fields["imageTags"])
+    fields.pop("imageTags", None)
+    for gen in ("configMapGenerator", "secretGenerator"):
+        for args in fields.get(gen) or []:
+            if isinstance(args, dict) and args.get("env"):
+                args["envs"] = list(args.get("envs") or []) + [args["env"]]
+                args.pop("env", None)

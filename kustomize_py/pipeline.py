@@ -1,0 +1,263 @@
+"""The build, in Kustomize's order: accumulate resources, generate, run transformers, then (at the
+top only) add name hashes, fix name references, resolve vars, drop local configs and sort."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kustomize_py.errors import KpyError, KustomizationError, ResourceError, YamlError
+from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
+from kustomize_py.kustomization import Kustomization
+from kustomize_py.kustomization import load as load_kustomization
+from kustomize_py.loader import ROOT_ONLY, Loader
+from kustomize_py.resource import Resource
+from kustomize_py.resources import ResourceList, from_documents
+
+
+@attrs.define
+class BuildOptions:
+    load_restrictor: str = ROOT_ONLY
+    enable_helm: bool = False
+    helm_command: str = "helm"
+    warn: Any = None  # callable(str) for deprecation warnings; default: stderr
+
+
+@attrs.define
+class BuildResult:
+    """What a build produced: the resources in output order, as objects and as YAML."""
+
+    resources: list[Resource]
+    warnings: list[str] = attrs.Factory(list)
+    _yaml: str | None = None
+
+    @property
+    def objects(self) -> list[dict[str, Any]]:
+        return [r.obj for r in self.resources]
+
+    @property
+    def yaml(self) -> str:
+        if self._yaml is None:
+            from kustomize_py.yaml import dump_all
+
+            self._yaml = dump_all(self.objects)
+        return self._yaml
+
+
+@attrs.define
+class Accumulator:
+    """Resources gathered so far, with the transformer config and vars that came with them."""
+
+    resources: ResourceList = attrs.Factory(ResourceList)
+    config: TransformerConfig = attrs.Factory(default_config)
+    vars: list[dict[str, Any]] = attrs.Factory(list)
+
+    def merge(self, other: Accumulator) -> None:
+        self.resources.append_all(other.resources)
+        self.config = self.config.merge(other.config)
+        self.merge_vars(other.vars)
+
+    def merge_vars(self, new: list[dict[str, Any]]) -> None:
+        names = {v.get("name") for v in self.vars}
+        for var in new:
+            if var.get("name") in names:
+                raise KustomizationError(f"var '{var.get('name')}' already encountered")
+            names.add(var.get("name"))
+            self.vars.append(var)
+
+
+@attrs.define
+class Target:
+    """One kustomization directory being built."""
+
+    loader: Loader
+    kustomization: Kustomization
+    options: BuildOptions
+    build_metadata: list[str]
+    origin_path: str | None  # path of this kustomization relative to the top, for origin annotations
+
+    @classmethod
+    def at(cls, loader: Loader, options: BuildOptions, build_metadata: list[str] | None = None,
+           origin_path: str | None = None) -> Target:
+        k = load_kustomization(loader)
+        warn = options.warn or (lambda msg: print(msg, file=sys.stderr))
+        for msg in k.warnings:
+            warn(msg)
+        meta = build_metadata if build_metadata is not None else list(k.get("buildMetadata", []))
+        return cls(loader, k, options, meta, origin_path)
+
+    # -- accumulation -------------------------------------------------------------------------
+
+    def accumulate(self, ra: Accumulator | None = None) -> Accumulator:
+        ra = ra if ra is not None else Accumulator()
+        k = self.kustomization
+        self._accumulate_resources(ra, k.get("resources", []))
+        self._merge_configurations(ra)
+        self._run_generators(ra)
+        for path in k.get("components", []):
+            ra = self._accumulate_directory(ra, path, component=True)
+        self._run_transformers(ra)
+        self._run_validators(ra)
+        ra.merge_vars(k.get("vars", []))
+        return ra
+
+    def _accumulate_resources(self, ra: Accumulator, paths: list[str]) -> None:
+        from kustomize_py import remote
+
+        for path in paths:
+            if remote.is_remote(path):
+                self._accumulate_remote(ra, path)
+                continue
+            try:
+                resources = self._read_resource_file(path)
+            except _NotAFile as file_err:
+                try:
+                    self._accumulate_directory(ra, path, component=False)
+                except KpyError as dir_err:
+                    if file_err.malformed:
+                        raise file_err.cause from None
+                    raise type(dir_err)(f"accumulation err='{file_err.cause}': {dir_err.message}",
+                                        path=dir_err.path or str(self.loader.root)) from None
+                continue
+            ra.resources.append_all(resources)
+
+    def _read_resource_file(self, path: str) -> list[Resource]:
+        from kustomize_py.yaml import load_all
+
+        try:
+            if self.loader.is_dir(path):
+                raise KpyError(f"'{path}' is a directory")
+            data = self.loader.read_bytes(path)
+        except KpyError as err:
+            raise _NotAFile(err, malformed=False) from None
+        source = str(self.loader.resolve(path))
+        try:
+            docs = load_all(data, source)
+        except YamlError as err:
+            raise _NotAFile(err, malformed=True) from None
+        resources = from_documents(docs, source)
+        for res in resources:
+            res.origin = self._origin_for(path)
+        return resources
+
+    def _origin_for(self, path: str) -> dict[str, Any] | None:
+        if "originAnnotations" not in self.build_metadata:
+            return None
+        base = self.origin_path or ""
+        return {"path": os.path.normpath(os.path.join(base, path)) if base else path}
+
+    def _accumulate_directory(self, ra: Accumulator, path: str, component: bool) -> Accumulator:
+        loader = self.loader.child(path)
+        origin = os.path.normpath(os.path.join(self.origin_path or "", path)) if self.origin_path or path else None
+        try:
+            sub = Target.at(loader, self.options, self.build_metadata, origin)
+        except KpyError as err:
+            raise type(err)(f"couldn't make target for path '{loader.root}': {err.message}", path=err.path) from None
+        _set_openapi(sub)
+        if component and not sub.kustomization.is_component:
+            raise KustomizationError(
+                f"expected kind 'Component' for path '{loader.root}' but got '{sub.kustomization.get('kind')}'")
+        if not component and sub.kustomization.is_component:
+            raise KustomizationError(f"expected kind != 'Component' for path '{loader.root}'")
+        if component:
+            sub_ra = sub.accumulate(ra)
+            fresh = Accumulator(config=sub_ra.config)
+            fresh.resources = sub_ra.resources
+            fresh.vars = sub_ra.vars
+            return fresh
+        sub_ra = sub.accumulate()
+        ra.merge(sub_ra)
+        return ra
+
+    def _accumulate_remote(self, ra: Accumulator, url: str) -> None:
+        from kustomize_py import remote
+
+        directory = remote.fetch(url)
+        loader = Loader.at(directory, self.options.load_restrictor)
+        sub = Target.at(loader, self.options, self.build_metadata, None)
+        ra.merge(sub.accumulate())
+
+    def _merge_configurations(self, ra: Accumulator) -> None:
+        from kustomize_py.yaml import load
+
+        k = self.kustomization
+        for path in k.get("configurations", []):
+            data = load(self.loader.read_bytes(path), str(self.loader.root / path))
+            ra.config = ra.config.merge(default_config().merge(from_data(data, path)))
+        crds = k.get("crds", [])
+        if crds:
+            from kustomize_py.transformers.crds import config_from_crds
+
+            ra.config = ra.config.merge(config_from_crds(self.loader, crds))
+
+    # -- generators, transformers, validators ---------------------------------------------------
+
+    def _run_generators(self, ra: Accumulator) -> None:
+        k = self.kustomization
+        if k.get("configMapGenerator") or k.get("secretGenerator"):
+            from kustomize_py.transformers.generate import run_builtin_generators
+
+            run_builtin_generators(self, ra)
+        if k.get("helmCharts") or k.get("helmChartInflationGenerator"):
+            from kustomize_py.transformers.helm import run_helm
+
+            run_helm(self, ra)
+        if k.get("generators"):
+            from kustomize_py.transformers.plugins import run_generator_plugins
+
+            run_generator_plugins(self, ra)
+
+    def _run_transformers(self, ra: Accumulator) -> None:
+        from kustomize_py.transformers import builtin
+
+        builtin.run_all(self, ra)
+        if self.kustomization.get("transformers"):
+            from kustomize_py.transformers.plugins import run_transformer_plugins
+
+            run_transformer_plugins(self, ra)
+
+    def _run_validators(self, ra: Accumulator) -> None:
+        if self.kustomization.get("validators"):
+            from kustomize_py.transformers.plugins import run_validator_plugins
+
+            run_validator_plugins(self, ra)
+
+
+class _NotAFile(Exception):
+    def __init__(self, cause: KpyError, malformed: bool) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.malformed = malformed
+
+
+def _set_openapi(target: Target) -> None:
+    """Record a kustomization's `openapi:` schema for strategic merges (the reference keeps it global)."""
+    openapi = target.kustomization.get("openapi")
+    if openapi:
+        from kustomize_py.transformers.patch import set_openapi
+
+        set_openapi(target.loader, openapi)
+
+
+def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
+          helm_command: str = "helm", warn: Any = None) -> BuildResult:
+    """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0)."""
+    options = BuildOptions(load_restrictor, enable_helm, helm_command, warn)
+    loader = Loader.at(path, load_restrictor)
+    warnings: list[str] = []
+    if options.warn is None:
+        options.warn = warnings.append
+    top = Target.at(loader, options, origin_path="")
+    from kustomize_py.transformers import patch as _patch
+
+    _patch.reset_openapi()
+    _set_openapi(top)
+    ra = top.accumulate()
+    from kustomize_py.transformers import finish
+
+    resources = finish.finish(top, ra)
+    return BuildResult(resources, warnings)

@@ -1,0 +1,173 @@
+"""A resource (a plain dict plus the bookkeeping Kustomize keeps beside it) and its ids."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import attrs
+
+DEFAULT_NS = "default"
+CLUSTER_NS = "_non_namespaceable_"
+
+
+@lru_cache(maxsize=1)
+def _cluster_scoped() -> frozenset[tuple[str, str]]:
+    from kustomize_py.fieldspecs import load_data
+
+    data = load_data("cluster_scoped.yaml")
+    return frozenset((api, kind) for api, kinds in data.items() for kind in kinds)
+
+
+def is_cluster_scoped(api_version: str, kind: str) -> bool:
+    """True for the built-in types the reference knows to be cluster-scoped."""
+    return (api_version, kind) in _cluster_scoped()
+
+
+def split_api_version(api_version: str) -> tuple[str, str]:
+    """`apps/v1` -> (`apps`, `v1`); `v1` -> (``, `v1`)."""
+    group, sep, version = api_version.partition("/")
+    return (group, version) if sep else ("", api_version)
+
+
+class ResId(NamedTuple):
+    """Group, version, kind, name and namespace of a resource, as the reference identifies it."""
+
+    group: str
+    version: str
+    kind: str
+    name: str
+    namespace: str
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def cluster_scoped(self) -> bool:
+        return is_cluster_scoped(self.api_version, self.kind)
+
+    @property
+    def effective_namespace(self) -> str:
+        if self.cluster_scoped:
+            return CLUSTER_NS
+        return self.namespace or DEFAULT_NS
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Identity used for equality: namespaces compared as the reference does ('' == default)."""
+        return (self.group, self.version, self.kind, self.name, self.effective_namespace)
+
+    def gvk_string(self) -> str:
+        return f"{self.kind or '[noKind]'}.{self.version or '[noVer]'}.{self.group or '[noGrp]'}"
+
+    def __str__(self) -> str:
+        return f"{self.gvk_string()}/{self.name or '[noName]'}.{self.namespace or '[noNs]'}"
+
+
+def id_of(obj: dict[str, Any]) -> ResId:
+    meta = obj.get("metadata") or {}
+    group, version = split_api_version(_str(obj.get("apiVersion")))
+    return ResId(group, version, _str(obj.get("kind")), _str(meta.get("name")), _str(meta.get("namespace")))
+
+
+def _str(v: Any) -> str:
+    return v if isinstance(v, str) else ("" if v is None else str(v))
+
+
+@attrs.define(eq=False, slots=True)
+class Resource:
+    """One object of a build.
+
+    `obj` is the plain data that will be printed. The other fields are what the reference keeps in
+    internal annotations while building: previous ids (for name references and patch targeting),
+    the prefixes/suffixes applied, generator behaviour and hash flag, and where it came from.
+    """
+
+    obj: dict[str, Any]
+    source: str | None = None
+    prev: list[tuple[str, str, str]] = attrs.Factory(list)  # (kind, name, effective namespace)
+    prefixes: list[str] = attrs.Factory(list)
+    suffixes: list[str] = attrs.Factory(list)
+    needs_hash: bool = False
+    behavior: str = ""
+    origin: dict[str, Any] | None = None
+    refvar_names: list[str] = attrs.Factory(list)
+    allow_name_change: bool = False
+    allow_kind_change: bool = False
+    touched_annotations: bool = False
+
+    @property
+    def id(self) -> ResId:
+        return id_of(self.obj)
+
+    @property
+    def kind(self) -> str:
+        return _str(self.obj.get("kind"))
+
+    @property
+    def api_version(self) -> str:
+        return _str(self.obj.get("apiVersion"))
+
+    @property
+    def name(self) -> str:
+        return _str((self.obj.get("metadata") or {}).get("name"))
+
+    @property
+    def namespace(self) -> str:
+        return _str((self.obj.get("metadata") or {}).get("namespace"))
+
+    def meta(self) -> dict[str, Any]:
+        meta = self.obj.get("metadata")
+        if not isinstance(meta, dict):
+            meta = self.obj["metadata"] = {}
+        return meta
+
+    def set_name(self, name: str) -> None:
+        self.meta()["name"] = name
+
+    def set_namespace(self, ns: str) -> None:
+        meta = self.meta()
+        if ns:
+            meta["namespace"] = ns
+        else:
+            meta.pop("namespace", None)
+
+    def labels(self) -> dict[str, Any]:
+        return (self.obj.get("metadata") or {}).get("labels") or {}
+
+    def annotations(self) -> dict[str, Any]:
+        return (self.obj.get("metadata") or {}).get("annotations") or {}
+
+    def store_previous_id(self) -> None:
+        """Remember the current kind/name/namespace before a transformer changes them."""
+        cur = self.id
+        self.prev.append((cur.kind, cur.name, cur.effective_namespace))
+        self.touched_annotations = True
+
+    def prev_ids(self) -> list[ResId]:
+        group, version = split_api_version(self.api_version)
+        out = []
+        for kind, name, ns in self.prev:
+            out.append(ResId(group, version, kind, name, "" if ns == CLUSTER_NS else ns))
+        return out
+
+    def org_id(self) -> ResId:
+        """The id the resource had when it was first read (before any rename)."""
+        prev = self.prev_ids()
+        return prev[0] if prev else self.id
+
+    def all_ids(self) -> list[ResId]:
+        return [*self.prev_ids(), self.id]
+
+    def copy(self) -> Resource:
+        import copy as _copy
+
+        return attrs.evolve(
+            self,
+            obj=_copy.deepcopy(self.obj),
+            prev=list(self.prev),
+            prefixes=list(self.prefixes),
+            suffixes=list(self.suffixes),
+            refvar_names=list(self.refvar_names),
+            origin=dict(self.origin) if self.origin else None,
+        )

@@ -1,0 +1,123 @@
+"""Reading resource files into Resources, and the ordered collection with id-conflict checks."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from kustomize_py.errors import ResourceError
+from kustomize_py.resource import Resource, ResId
+
+
+def from_documents(docs: list[Any], source: str) -> list[Resource]:
+    """Resources from parsed documents: validate metadata, expand `*List` kinds like the reference."""
+    queue = list(docs)
+    out: list[Resource] = []
+    while queue:
+        doc = queue.pop(0)
+        if doc is None or doc == {}:
+            continue
+        _validate(doc, source)
+        kind = doc.get("kind")
+        if isinstance(kind, str) and kind.endswith("List") and "items" in doc:
+            items = doc["items"]
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise ResourceError(f"expected array in {kind}/items, but found {type(items).__name__}", path=source)
+            for item in items:
+                if item is None or item == {}:
+                    continue
+                _validate(item, source)
+                queue.append(item)
+            continue
+        out.append(Resource(doc, source=source))
+    return out
+
+
+def _validate(doc: Any, source: str) -> None:
+    if not isinstance(doc, dict):
+        raise ResourceError(f"expected a mapping (an object), got {type(doc).__name__}", path=source)
+    kind = doc.get("kind")
+    if not kind:
+        raise ResourceError(f"missing kind in object {_short(doc)}", path=source)
+    meta = doc.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        raise ResourceError("metadata must be a mapping", path=source, field="metadata")
+    name = (meta or {}).get("name")
+    if not name and not (isinstance(kind, str) and kind.endswith("List")):
+        raise ResourceError(f"missing metadata.name in object {_short(doc)}", path=source)
+    bad = _nil_in_list(doc, "")
+    if bad is not None:
+        raise ResourceError(f"empty item at {bad} in object {_short(doc)}", path=source)
+
+
+def _nil_in_list(node: Any, path: str) -> str | None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found = _nil_in_list(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+    elif isinstance(node, list):
+        for v in node:
+            if v is None:
+                return path
+            found = _nil_in_list(v, path)
+            if found:
+                return found
+    return None
+
+
+def _short(doc: dict[str, Any]) -> str:
+    meta = doc.get("metadata") or {}
+    return f"{{kind: {doc.get('kind')!s}, name: {meta.get('name')!s}}}"
+
+
+class ResourceList:
+    """Resources in order, with the reference's rule that no two share an id."""
+
+    def __init__(self, items: Iterable[Resource] = ()) -> None:
+        self.items: list[Resource] = []
+        self._keys: dict[tuple[str, ...], Resource] = {}
+        self.append_all(items)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def append(self, res: Resource) -> None:
+        key = res.id.key()
+        if key in self._keys:
+            raise ResourceError(f"may not add resource with an already registered id: {res.id}")
+        self._keys[key] = res
+        self.items.append(res)
+
+    def append_all(self, items: Iterable[Resource]) -> None:
+        for res in items:
+            self.append(res)
+
+    def reindex(self) -> None:
+        """Rebuild the id index after transformers renamed things in place (drops emptied objects)."""
+        items = [r for r in self.items if r.obj]
+        self.items, self._keys = [], {}
+        self.append_all(items)
+
+    def replace_items(self, items: list[Resource]) -> None:
+        self.items, self._keys = [], {}
+        self.append_all(items)
+
+    def by_any_id(self) -> dict[tuple[str, ...], list[Resource]]:
+        """Index by every current and previous id key (for lookups that accept renamed objects)."""
+        index: dict[tuple[str, ...], list[Resource]] = {}
+        for res in self.items:
+            seen = set()
+            for rid in res.all_ids():
+                key = rid.key()
+                if key not in seen:
+                    seen.add(key)
+                    index.setdefault(key, []).append(res)
+        return index
+
+    def get_current(self, rid: ResId) -> Resource | None:
+        return self._keys.get(rid.key())

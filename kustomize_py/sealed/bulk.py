@@ -1,0 +1,249 @@
+"""`kpy seal --all`: seal every git-ignored plaintext Secret source of a repo into its `sealed/` directory.
+
+Convention: `<dir>/secrets/<stem>.secret.yaml` (one Secret, never committed) is sealed into
+`<dir>/sealed/<stem>.yaml`. Re-running on unchanged inputs rewrites nothing (see docs/sealing.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets as _secrets
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import attrs
+
+from kustomize_py.errors import SealError
+from kustomize_py.sealed import codec
+from kustomize_py.sealed.files import write_atomic
+from kustomize_py.sealed.manifest import dump, is_sealed_secret, parse_objects, seal_secret
+from kustomize_py.sealed.scope import encryption_label, scope_from_annotations
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+SOURCE_DIR = "secrets"
+OUTPUT_DIR = "sealed"
+SOURCE_SUFFIXES = (".secret.yaml", ".secret.yml", ".secret.json")
+# Local, git-ignored bookkeeping kept beside the plaintext it describes (never in the sealed output).
+STATE_FILE = ".kpy-seal-state.json"
+
+
+@attrs.frozen
+class SealOutcome:
+    """What `seal_all` did (or would do) for one plaintext source."""
+
+    source: Path
+    output: Path
+    status: str  # "created", "updated" or "unchanged"
+    kept: tuple[str, ...]
+    resealed: tuple[str, ...]
+    text: str = attrs.field(repr=False)
+
+    def describe(self, root: Path) -> str:
+        rel = os.path.relpath(self.output, root)
+        return f"{self.status}: {rel} ({len(self.resealed)} sealed, {len(self.kept)} kept)"
+
+
+def find_sources(root: str | os.PathLike[str]) -> list[Path]:
+    """Every `secrets/*.secret.{yaml,yml,json}` below root, hidden directories skipped, sorted."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if os.path.basename(dirpath) != SOURCE_DIR:
+            continue
+        for name in sorted(filenames):
+            if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def output_path(source: Path) -> Path:
+    stem = next(source.name[: -len(s)] for s in SOURCE_SUFFIXES if source.name.endswith(s))
+    if stem in ("", "kustomization", "Kustomization"):
+        raise SealError("this file name cannot be used (the sealed file would clash)", path=str(source))
+    return source.parent.parent / OUTPUT_DIR / f"{stem}.yaml"
+
+
+def _digest(salt: bytes, plaintext: bytes) -> str:
+    return hmac.new(salt, plaintext, hashlib.sha256).hexdigest()
+
+
+def _ct_digest(ciphertext: str) -> str:
+    return hashlib.sha256(ciphertext.encode("ascii")).hexdigest()
+
+
+def _load_state(directory: Path) -> dict[str, Any]:
+    path = directory / STATE_FILE
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"version": 1, "salt": _secrets.token_hex(32), "outputs": {}}
+    except (OSError, ValueError):
+        raise SealError("unreadable seal state; delete it to reseal everything", path=str(path)) from None
+    if not isinstance(state, dict) or state.get("version") != 1 or not isinstance(state.get("outputs"), dict):
+        raise SealError("unknown seal state format; delete it to reseal everything", path=str(path))
+    return state
+
+
+def _existing_items(output: Path) -> dict[str, str]:
+    try:
+        docs = parse_objects(output.read_text(encoding="utf-8"), str(output))
+    except FileNotFoundError:
+        return {}
+    if len(docs) != 1 or not is_sealed_secret(docs[0]):
+        raise SealError("exists but is not a single SealedSecret; refusing to overwrite it", path=str(output))
+    items = (docs[0].get("spec") or {}).get("encryptedData") or {}
+    return {k: v for k, v in items.items() if isinstance(v, str)}
+
+
+def _target(secret: dict[str, Any], scope: str | None) -> tuple[str, str | None, str | None]:
+    meta = secret.get("metadata") or {}
+    effective = scope or scope_from_annotations(meta.get("annotations"))
+    return effective, meta.get("namespace"), meta.get("name")
+
+
+def _plan_one(
+    source: Path,
+    public_key: RSAPublicKey,
+    cert_id: str,
+    private_keys: Sequence[RSAPrivateKey],
+    state: dict[str, Any],
+    scope: str | None,
+) -> tuple[SealOutcome, dict[str, Any]]:
+    docs = parse_objects(source.read_bytes(), str(source))
+    if len(docs) != 1:
+        raise SealError("a plaintext source must hold exactly one Secret", path=str(source))
+    secret = docs[0]
+    output = output_path(source)
+    existing = _existing_items(output)
+    target_scope, namespace, name = _target(secret, scope)
+    salt = bytes.fromhex(state["salt"])
+    previous = state["outputs"].get(output.name) or {}
+    same_target = previous.get("cert") == cert_id and previous.get("target") == [target_scope, namespace, name]
+    kept: list[str] = []
+
+    def reuse(key: str, plaintext: bytes) -> str | None:
+        old = existing.get(key)
+        if old is None:
+            return None
+        if private_keys:
+            # Proof by decryption under the label of the new target: nothing else is trusted.
+            try:
+                label = encryption_label(target_scope, namespace, name)
+                ok = codec.decrypt(private_keys, codec.b64decode_strict(old), label) == plaintext
+            except SealError:
+                ok = False
+        else:
+            recorded = (previous.get("items") or {}).get(key) or {}
+            ok = (
+                same_target
+                and hmac.compare_digest(recorded.get("plaintext", ""), _digest(salt, plaintext))
+                and recorded.get("ciphertext") == _ct_digest(old)
+            )
+        if ok:
+            kept.append(key)
+            return old
+        return None
+
+    sealed = seal_secret(secret, public_key, scope=scope, reuse=reuse, source=str(source))
+    text = dump(sealed, "yaml")
+    items = sealed["spec"]["encryptedData"]
+    plaintexts = _plain_items(secret, str(source))
+    entry = {
+        "cert": cert_id,
+        "target": [target_scope, namespace, name],
+        "items": {k: {"plaintext": _digest(salt, plaintexts[k]), "ciphertext": _ct_digest(v)} for k, v in items.items()},
+    }
+    old_text = output.read_text(encoding="utf-8") if output.exists() else None
+    status = "created" if old_text is None else ("unchanged" if old_text == text else "updated")
+    resealed = tuple(k for k in items if k not in kept)
+    return SealOutcome(source, output, status, tuple(kept), resealed, text), entry
+
+
+def _plain_items(secret: dict[str, Any], source: str) -> dict[str, bytes]:
+    from kustomize_py.sealed.manifest import secret_items
+
+    return secret_items(secret, source)
+
+
+def _git_check(paths: Sequence[Path]) -> None:
+    """Refuse plaintext (or its state) that git would commit; silent outside a git work tree."""
+    if not paths:
+        return
+    cwd = paths[0].parent
+    try:
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return  # no git: nothing to protect against
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        return
+    for path in paths:
+        tracked = subprocess.run(["git", "ls-files", "--error-unmatch", path.name], cwd=path.parent, capture_output=True, check=False)
+        if tracked.returncode == 0:
+            raise SealError("plaintext secret source is tracked by git; remove it from the index (git rm --cached)", path=str(path))
+        ignored = subprocess.run(["git", "check-ignore", "-q", path.name], cwd=path.parent, capture_output=True, check=False)
+        if ignored.returncode != 0:
+            raise SealError(
+                "is not ignored by git; add '*.secret.yaml' and '.kpy-seal-state.json' to .gitignore (see docs/sealing.md)",
+                path=str(path),
+            )
+
+
+def seal_all(
+    root: str | os.PathLike[str],
+    public_key: RSAPublicKey,
+    *,
+    private_keys: Sequence[RSAPrivateKey] = (),
+    scope: str | None = None,
+    write: bool = True,
+) -> list[SealOutcome]:
+    """Seal every plaintext source under `root`; write only files whose text changes.
+
+    An existing ciphertext is kept when its plaintext is unchanged: proven by decrypting it when
+    `private_keys` are given (only keys matching `public_key` count), else by the local state file.
+    Everything is computed before anything is written, so an error writes nothing.
+    """
+    root_path = Path(root)
+    if not root_path.is_dir():
+        raise SealError("not a directory", path=str(root))
+    cert_id = codec.fingerprint(public_key)
+    matching = [k for k in private_keys if codec.fingerprint(k.public_key()) == cert_id]
+    if private_keys and not matching:
+        raise SealError("none of the private keys belongs to the certificate")
+    sources = find_sources(root_path)
+    by_dir: dict[Path, list[Path]] = {}
+    for source in sources:
+        by_dir.setdefault(source.parent, []).append(source)
+    _git_check(sources + [d / STATE_FILE for d in by_dir])
+
+    outcomes: list[SealOutcome] = []
+    states: dict[Path, dict[str, Any]] = {}
+    seen_outputs: dict[Path, Path] = {}
+    for directory, dir_sources in by_dir.items():
+        state = _load_state(directory)
+        new_outputs: dict[str, Any] = {}
+        for source in dir_sources:
+            outcome, entry = _plan_one(source, public_key, cert_id, matching, state, scope)
+            if outcome.output in seen_outputs:
+                raise SealError(f"seals to the same file as {seen_outputs[outcome.output].name}", path=str(source))
+            seen_outputs[outcome.output] = source
+            outcomes.append(outcome)
+            new_outputs[outcome.output.name] = entry
+        states[directory] = {"version": 1, "salt": state["salt"], "outputs": new_outputs}
+    if write:
+        for outcome in outcomes:
+            if outcome.status != "unchanged":
+                write_atomic(outcome.output, outcome.text)
+        for directory, state in states.items():
+            text = json.dumps(state, indent=2, sort_keys=True) + "\n"
+            path = directory / STATE_FILE
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                write_atomic(path, text, mode=0o600)
+    return outcomes

@@ -1,0 +1,46 @@
+"""`namePrefix` / `nameSuffix`: rename resources (and other name fields named by field specs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kustomize_py.fieldspecs import FieldSpec
+from kustomize_py.fieldspecs.spec import SCALAR
+from kustomize_py.resource import Resource
+
+# Kinds whose names a prefix or suffix never touches.
+_SKIP = (("", "CustomResourceDefinition"), ("apiregistration.k8s.io", "APIService"), ("", "Namespace"))
+
+
+def _skipped(group: str, kind: str) -> bool:
+    return any(kind == k and (not g or g == group) for g, k in _SKIP)
+
+
+def add_affix(resources: list[Resource], specs: list[FieldSpec], *, prefix: str = "", suffix: str = "") -> None:
+    """Apply one prefix or one suffix (the reference runs them as two transformers)."""
+    affix = prefix or suffix
+    if not affix:
+        return
+
+    def setter(parent: Any, key: Any) -> None:
+        value = parent[key]
+        value = "" if value is None else str(value) if not isinstance(value, str) else value
+        parent[key] = prefix + value + suffix
+
+    for res in resources:
+        org = res.org_id()
+        if _skipped(org.group, org.kind):
+            continue
+        for spec in specs:
+            if not spec.matches(org.group, org.version, org.kind):
+                continue
+            if spec.path == "metadata/name":
+                if prefix:
+                    res.prefixes.append(prefix)
+                else:
+                    res.suffixes.append(suffix)
+                res.touched_annotations = True
+                res.store_previous_id()
+            cur = res.id
+            if spec.matches(cur.group, cur.version, cur.kind):
+                spec.apply(res.obj, setter, SCALAR)
