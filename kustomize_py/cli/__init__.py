@@ -9,6 +9,8 @@ import sys
 # subcommand -> module under kustomize_py.cli; each module has register(subparsers) and run(args).
 COMMANDS: dict[str, str] = {
     "build": "build",
+    "seal": "seal",
+    "unseal": "unseal",
 }
 
 
