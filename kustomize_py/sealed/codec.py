@@ -82,14 +82,14 @@ def decrypt_item(
     return decrypt(private_keys, b64decode_strict(value), label)
 
 
-def b64decode_strict(value: object, field: str | None = None) -> bytes:
+def b64decode_strict(value: object, field: str | None = None, path: str | None = None) -> bytes:
     """Standard base64 with padding, as Go's StdEncoding; errors never echo the value."""
     if not isinstance(value, str):
-        raise SealError("expected a base64 string", field=field)
+        raise SealError("expected a base64 string", path=path, field=field)
     try:
         return base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
-        raise SealError("invalid base64", field=field) from None
+        raise SealError("invalid base64", path=path, field=field) from None
 
 
 def _utc(moment: _dt.datetime | None) -> _dt.datetime:

@@ -82,7 +82,7 @@ def secret_items(secret: dict[str, Any], source: str | None = None) -> dict[str,
             if not isinstance(value, str):
                 # YAML 1.1 turns yes/0123/2024-01-01 into non-strings; never coerce a secret silently.
                 raise SealError("must be a string (quote the value in YAML)", path=source, field=where)
-            items[key] = codec.b64decode_strict(value, where) if field == "data" else value.encode("utf-8")
+            items[key] = codec.b64decode_strict(value, where, source) if field == "data" else value.encode("utf-8")
     return items
 
 

@@ -21,6 +21,10 @@ def _round_trip_yaml() -> Any:
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold ciphertext or long annotations differently from the original
     yaml.indent(mapping=2, sequence=2, offset=0)
+    # ruamel writes None as an empty value; kubeseal files say `creationTimestamp: null`
+    yaml.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return yaml
 
 
