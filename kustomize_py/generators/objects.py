@@ -1,0 +1,52 @@
+"""What every generator returns, and the metadata part shared by ConfigMaps and Secrets."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from kustomize_py.errors import GeneratorError
+
+BEHAVIORS = ("create", "merge", "replace")
+
+
+class Generated(NamedTuple):
+    """A generated object plus what the pipeline must remember about it.
+
+    `needs_hash`: append `-<hash_suffix(obj)>` to metadata.name at the very end of the build.
+    `behavior`: "create", "merge" or "replace" (anything else in the input counts as create).
+    """
+
+    obj: dict[str, Any]
+    needs_hash: bool
+    behavior: str
+
+
+def normalize_behavior(value: Any) -> str:
+    # Kustomize treats an unknown or empty behavior as "unspecified", which acts as create.
+    return value if value in BEHAVIORS else "create"
+
+
+def base_object(kind: str, args: dict[str, Any], source: str | None) -> dict[str, Any]:
+    name = args.get("name")
+    if not name:
+        raise GeneratorError(f"a {kind} generator must have a name", path=source, field="name")
+    if not isinstance(name, str):
+        raise GeneratorError("expected a string", path=source, field="name")
+    metadata: dict[str, Any] = {"name": name}
+    namespace = args.get("namespace")
+    if namespace:
+        if not isinstance(namespace, str):
+            raise GeneratorError("expected a string", path=source, field="namespace")
+        metadata["namespace"] = namespace
+    return {"apiVersion": "v1", "kind": kind, "metadata": metadata}
+
+
+def apply_options(obj: dict[str, Any], options: dict[str, Any]) -> None:
+    """Labels, annotations and `immutable: true` from merged options (see sources.merge_options)."""
+    meta = obj["metadata"]
+    if options["labels"]:
+        meta["labels"] = dict(sorted(options["labels"].items()))
+    if options["annotations"]:
+        meta["annotations"] = dict(sorted(options["annotations"].items()))
+    if options["immutable"]:
+        obj["immutable"] = True
