@@ -31,7 +31,9 @@ def pub(key):
 
 
 def secret_text(name: str, ns: str, **items: str) -> str:
-    lines = [f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: {ns}\nstringData:"]
+    lines = [
+        f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: {ns}\nstringData:"
+    ]
     lines += [f"  {k}: {v!r}" for k, v in items.items()]
     return "\n".join(lines) + "\n"
 
@@ -40,17 +42,21 @@ def secret_text(name: str, ns: str, **items: str) -> str:
 def repo(tmp_path):
     (tmp_path / "grafana" / "secrets").mkdir(parents=True)
     (tmp_path / "grafana" / "secrets" / "admin.secret.yaml").write_text(
-        secret_text("grafana-admin", "monitoring", user="admin", password="pw-one"))
+        secret_text("grafana-admin", "monitoring", user="admin", password="pw-one")
+    )
     (tmp_path / "prometheus" / "overlays" / "production" / "secrets").mkdir(parents=True)
-    (tmp_path / "prometheus" / "overlays" / "production" / "secrets" / "remote-write.secret.yaml").write_text(
-        secret_text("remote-write", "monitoring-prod", token="tok"))
+    (
+        tmp_path / "prometheus" / "overlays" / "production" / "secrets" / "remote-write.secret.yaml"
+    ).write_text(secret_text("remote-write", "monitoring-prod", token="tok"))
     (tmp_path / ".git-like" / "secrets").mkdir(parents=True)  # hidden dirs are skipped
     (tmp_path / ".git-like" / "secrets" / "x.secret.yaml").write_text("not: read\n")
     return tmp_path
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def items_of(path: Path) -> dict[str, str]:
@@ -71,11 +77,21 @@ def test_first_run_creates_then_reruns_change_nothing(repo, key, pub):
         ("prometheus/overlays/production/sealed/remote-write.yaml", "created"),
     ]
     sealed = repo / "grafana" / "sealed" / "admin.yaml"
-    assert codec.decrypt_item([key], items_of(sealed)["password"], scope="strict", namespace="monitoring",
-                              name="grafana-admin") == b"pw-one"
+    assert (
+        codec.decrypt_item(
+            [key],
+            items_of(sealed)["password"],
+            scope="strict",
+            namespace="monitoring",
+            name="grafana-admin",
+        )
+        == b"pw-one"
+    )
     state = repo / "grafana" / "secrets" / STATE_FILE
     assert state.stat().st_mode & 0o777 == 0o600
-    assert "pw-one" not in state.read_text() and "admin" not in json.loads(state.read_text())["salt"]
+    assert (
+        "pw-one" not in state.read_text() and "admin" not in json.loads(state.read_text())["salt"]
+    )
     before = snapshot(repo)
     mtime = sealed.stat().st_mtime_ns
     again = seal_all(repo, pub)
@@ -89,13 +105,20 @@ def test_only_the_changed_item_is_resealed(repo, key, pub):
     sealed = repo / "grafana" / "sealed" / "admin.yaml"
     old = items_of(sealed)
     src = repo / "grafana" / "secrets" / "admin.secret.yaml"
-    src.write_text(secret_text("grafana-admin", "monitoring", user="admin", password="pw-two", extra="e"))
+    src.write_text(
+        secret_text("grafana-admin", "monitoring", user="admin", password="pw-two", extra="e")
+    )
     (outcome, other) = seal_all(repo, pub)
     assert outcome.status == "updated" and other.status == "unchanged"
     assert outcome.kept == ("user",) and set(outcome.resealed) == {"password", "extra"}
     new = items_of(sealed)
     assert new["user"] == old["user"] and new["password"] != old["password"]
-    assert codec.decrypt_item([key], new["password"], scope="strict", namespace="monitoring", name="grafana-admin") == b"pw-two"
+    assert (
+        codec.decrypt_item(
+            [key], new["password"], scope="strict", namespace="monitoring", name="grafana-admin"
+        )
+        == b"pw-two"
+    )
     # removing an item from the plaintext removes it from the sealed file
     src.write_text(secret_text("grafana-admin", "monitoring", user="admin"))
     seal_all(repo, pub)
@@ -110,7 +133,9 @@ def test_without_state_the_private_key_proves_items_unchanged(repo, key, pub):
     outcomes = seal_all(repo, pub, private_keys=[key])
     assert {o.status for o in outcomes} == {"unchanged"}
     after = snapshot(repo)
-    assert {k: v for k, v in after.items() if STATE_FILE not in k} == {k: v for k, v in before.items() if STATE_FILE not in k}
+    assert {k: v for k, v in after.items() if STATE_FILE not in k} == {
+        k: v for k, v in before.items() if STATE_FILE not in k
+    }
     # and without state or key, everything is sealed afresh (safe, only noisy)
     for state in repo.rglob(STATE_FILE):
         state.unlink()
@@ -125,7 +150,10 @@ def test_a_moved_secret_is_resealed_even_if_values_match(repo, key, pub):
         outcome = seal_all(repo, pub, private_keys=keys)[0]
         assert outcome.kept == () and outcome.status == "updated"
     value = items_of(repo / "grafana" / "sealed" / "admin.yaml")["user"]
-    assert codec.decrypt_item([key], value, scope="strict", namespace="grafana", name="grafana-admin") == b"admin"
+    assert (
+        codec.decrypt_item([key], value, scope="strict", namespace="grafana", name="grafana-admin")
+        == b"admin"
+    )
 
 
 def test_a_new_certificate_reseals(repo, pub):
@@ -135,8 +163,9 @@ def test_a_new_certificate_reseals(repo, pub):
 
 
 def test_errors_write_nothing(repo, pub, key):
-    (repo / "prometheus" / "overlays" / "production" / "secrets" / "remote-write.secret.yaml").write_text(
-        "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {a: hunter2}\n")
+    (
+        repo / "prometheus" / "overlays" / "production" / "secrets" / "remote-write.secret.yaml"
+    ).write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {a: hunter2}\n")
     with pytest.raises(SealError, match="must declare a namespace") as err:
         seal_all(repo, pub)
     assert "hunter2" not in str(err.value)
@@ -183,7 +212,11 @@ def test_cli_all_and_check(repo, capsys, monkeypatch):
     assert not (repo / "grafana" / "sealed").exists()
     rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert], capsys, monkeypatch)
     assert rc == 0 and out == "" and "created: grafana/sealed/admin.yaml (2 sealed, 0 kept)" in err
-    rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "--check", "--key", str(FIX / "a.key")], capsys, monkeypatch)
+    rc, out, err = kpy(
+        ["seal", "--all", str(repo), "--cert", cert, "--check", "--key", str(FIX / "a.key")],
+        capsys,
+        monkeypatch,
+    )
     assert rc == 0 and "unchanged: grafana/sealed/admin.yaml (0 sealed, 2 kept)" in err
     rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "-o", "x"], capsys, monkeypatch)
     assert rc == 1 and "--all takes no input file" in err

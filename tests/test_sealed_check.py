@@ -22,15 +22,23 @@ class Rendered:
     origin_path: str | None = "base/sealed/admin.yaml"
 
 
-def sealed(name: str = "grafana-admin", namespace: str | None = "monitoring", scope_annotation: str | None = None,
-           template: bool = True) -> dict[str, Any]:
+def sealed(
+    name: str = "grafana-admin",
+    namespace: str | None = "monitoring",
+    scope_annotation: str | None = None,
+    template: bool = True,
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": name}
     if namespace:
         meta["namespace"] = namespace
     if scope_annotation:
         meta["annotations"] = {scope_annotation: "true"}
-    obj: dict[str, Any] = {"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": meta,
-                           "spec": {"encryptedData": {"password": "AgB..."}}}
+    obj: dict[str, Any] = {
+        "apiVersion": "bitnami.com/v1alpha1",
+        "kind": "SealedSecret",
+        "metadata": meta,
+        "spec": {"encryptedData": {"password": "AgB..."}},
+    }
     if template:
         obj["spec"]["template"] = {"metadata": copy.deepcopy(meta), "type": "Opaque"}
     return obj
@@ -47,7 +55,10 @@ OVERLAY = "grafana/overlays/production"
 
 
 def test_unchanged_objects_and_other_kinds_are_fine():
-    items = [rendered(sealed()), Rendered({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}}, "y", "z")]
+    items = [
+        rendered(sealed()),
+        Rendered({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}}, "y", "z"),
+    ]
     assert check_sealed_scopes(OVERLAY, items) == []
 
 
@@ -55,7 +66,12 @@ def test_strict_name_prefix_is_reported():
     (finding,) = check_sealed_scopes(OVERLAY, [rendered(sealed(), name="prod-grafana-admin")])
     assert isinstance(finding, Finding)
     assert (finding.overlay, finding.kind, finding.field, finding.old, finding.new) == (
-        OVERLAY, "SealedSecret", "metadata.name", "grafana-admin", "prod-grafana-admin")
+        OVERLAY,
+        "SealedSecret",
+        "metadata.name",
+        "grafana-admin",
+        "prod-grafana-admin",
+    )
     assert finding.namespace == "monitoring" and finding.origin_path == "base/sealed/admin.yaml"
     assert "changed by the overlay" in finding.message and "strict" in finding.message
     text = str(finding)
@@ -63,7 +79,9 @@ def test_strict_name_prefix_is_reported():
 
 
 def test_strict_namespace_and_name_both_reported():
-    findings = check_sealed_scopes(OVERLAY, [rendered(sealed(), name="a-grafana-admin", namespace="prod")])
+    findings = check_sealed_scopes(
+        OVERLAY, [rendered(sealed(), name="a-grafana-admin", namespace="prod")]
+    )
     assert [(f.field, f.old, f.new) for f in findings] == [
         ("metadata.name", "grafana-admin", "a-grafana-admin"),
         ("metadata.namespace", "monitoring", "prod"),
@@ -93,14 +111,22 @@ def test_template_tells_the_namespace_the_source_left_out():
     bad = Rendered(copy.deepcopy(obj), "grafana-admin", None)
     bad.obj["metadata"]["namespace"] = "staging"
     (finding,) = check_sealed_scopes("grafana/overlays/staging", [bad])
-    assert (finding.field, finding.old, finding.new) == ("metadata.namespace", "production", "staging")
+    assert (finding.field, finding.old, finding.new) == (
+        "metadata.namespace",
+        "production",
+        "staging",
+    )
 
 
 def test_source_inconsistent_with_its_template():
     obj = sealed()
     obj["spec"]["template"]["metadata"]["namespace"] = "elsewhere"
     (finding,) = check_sealed_scopes(OVERLAY, [rendered(obj)])
-    assert (finding.field, finding.old, finding.new) == ("metadata.namespace", "elsewhere", "monitoring")
+    assert (finding.field, finding.old, finding.new) == (
+        "metadata.namespace",
+        "elsewhere",
+        "monitoring",
+    )
     assert "differs from spec.template.metadata" in finding.message
 
 
@@ -109,7 +135,11 @@ def test_scope_annotation_changed_by_the_overlay():
     out = rendered(obj)
     out.obj["metadata"]["annotations"] = {ANNOTATION_CLUSTER_WIDE: "true"}  # e.g. commonAnnotations
     (finding,) = check_sealed_scopes(OVERLAY, [out])
-    assert (finding.field, finding.old, finding.new) == ("metadata.annotations", "strict", "cluster-wide")
+    assert (finding.field, finding.old, finding.new) == (
+        "metadata.annotations",
+        "strict",
+        "cluster-wide",
+    )
 
 
 def test_without_template_falls_back_to_the_source_values():

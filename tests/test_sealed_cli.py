@@ -43,24 +43,42 @@ def kpy(args, capsys, monkeypatch, stdin: bytes = b""):
 
 def test_unseal_real_kubeseal_vector(capsys, monkeypatch):
     expected = json.loads((VECTOR / "expected.json").read_text())
-    rc, out, err = kpy(["unseal", "--key", str(VECTOR / "tls.key"), str(VECTOR / "sealed-secret.yaml")], capsys, monkeypatch)
+    rc, out, err = kpy(
+        ["unseal", "--key", str(VECTOR / "tls.key"), str(VECTOR / "sealed-secret.yaml")],
+        capsys,
+        monkeypatch,
+    )
     assert rc == 0, err
     secret = parse_objects(out)[0]
-    assert secret["kind"] == "Secret" and secret["metadata"] == {"name": "credentials", "namespace": "foo"}
+    assert secret["kind"] == "Secret" and secret["metadata"] == {
+        "name": "credentials",
+        "namespace": "foo",
+    }
     assert base64.b64decode(secret["data"][expected["key"]]).decode() == expected["plaintext"]
 
 
 def test_unseal_tries_every_key_and_reads_stdin(capsys, monkeypatch):
     text = (VECTOR / "sealed-secret.yaml").read_bytes()
-    rc, out, err = kpy(["unseal", "--key", KEY, "--key", str(VECTOR / "tls.key"), "--format", "json"], capsys, monkeypatch, text)
+    rc, out, err = kpy(
+        ["unseal", "--key", KEY, "--key", str(VECTOR / "tls.key"), "--format", "json"],
+        capsys,
+        monkeypatch,
+        text,
+    )
     assert rc == 0, err
     assert json.loads(out)["data"]["token"] == base64.b64encode(b"sealed-secrets-example").decode()
 
 
 def test_unseal_wrong_key(capsys, monkeypatch):
-    rc, out, err = kpy(["unseal", "--key", KEY, str(VECTOR / "sealed-secret.yaml")], capsys, monkeypatch)
+    rc, out, err = kpy(
+        ["unseal", "--key", KEY, str(VECTOR / "sealed-secret.yaml")], capsys, monkeypatch
+    )
     assert rc == 1 and out == ""
-    assert err.startswith("Error: ") and "no key could decrypt" in err and "spec.encryptedData.token" in err
+    assert (
+        err.startswith("Error: ")
+        and "no key could decrypt" in err
+        and "spec.encryptedData.token" in err
+    )
 
 
 @pytest.fixture
@@ -76,28 +94,50 @@ def private_key():
 @pytest.mark.parametrize(
     ("scope", "label", "wrong"),
     [
-        ("strict", b"monitoring/grafana-admin", [b"monitoring", b"", b"monitoring/grafana", b"other/grafana-admin"]),
+        (
+            "strict",
+            b"monitoring/grafana-admin",
+            [b"monitoring", b"", b"monitoring/grafana", b"other/grafana-admin"],
+        ),
         ("namespace-wide", b"monitoring", [b"monitoring/grafana-admin", b"", b"other"]),
         ("cluster-wide", b"", [b"monitoring", b"monitoring/grafana-admin"]),
     ],
 )
-def test_seal_output_decrypts_with_independent_implementation(capsys, monkeypatch, oaep, private_key, scope, label, wrong):
-    rc, out, err = kpy(["seal", "--cert", CERT, "--scope", scope], capsys, monkeypatch, SECRET.encode())
+def test_seal_output_decrypts_with_independent_implementation(
+    capsys, monkeypatch, oaep, private_key, scope, label, wrong
+):
+    rc, out, err = kpy(
+        ["seal", "--cert", CERT, "--scope", scope], capsys, monkeypatch, SECRET.encode()
+    )
     assert rc == 0, err
     assert "hunter2" not in out
     sealed = parse_objects(out)[0]
     items = sealed["spec"]["encryptedData"]
-    assert oaep.decrypt(base64.b64decode(items["password"]), private_key, label) == b"hunter2-very-secret"
+    assert (
+        oaep.decrypt(base64.b64decode(items["password"]), private_key, label)
+        == b"hunter2-very-secret"
+    )
     assert oaep.decrypt(base64.b64decode(items["user"]), private_key, label) == b"admin"
     for bad in wrong:
         with pytest.raises(ValueError):  # cryptography's OAEP decryption failure
             oaep.decrypt(base64.b64decode(items["password"]), private_key, bad)
 
 
-def test_independent_ciphertext_unseals_through_kpy(capsys, monkeypatch, oaep, private_key, tmp_path):
-    value = base64.b64encode(oaep.encrypt(b"from-elsewhere", private_key.public_key(), b"ns/name")).decode()
-    doc = {"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": {"name": "name", "namespace": "ns"},
-           "spec": {"encryptedData": {"k": value}, "template": {"metadata": {"name": "name", "namespace": "ns"}}}}
+def test_independent_ciphertext_unseals_through_kpy(
+    capsys, monkeypatch, oaep, private_key, tmp_path
+):
+    value = base64.b64encode(
+        oaep.encrypt(b"from-elsewhere", private_key.public_key(), b"ns/name")
+    ).decode()
+    doc = {
+        "apiVersion": "bitnami.com/v1alpha1",
+        "kind": "SealedSecret",
+        "metadata": {"name": "name", "namespace": "ns"},
+        "spec": {
+            "encryptedData": {"k": value},
+            "template": {"metadata": {"name": "name", "namespace": "ns"}},
+        },
+    }
     rc, out, err = kpy(["unseal", "--key", KEY], capsys, monkeypatch, json.dumps(doc).encode())
     assert rc == 0, err
     assert base64.b64decode(parse_objects(out)[0]["data"]["k"]) == b"from-elsewhere"
@@ -106,26 +146,49 @@ def test_independent_ciphertext_unseals_through_kpy(capsys, monkeypatch, oaep, p
 def test_seal_then_unseal_round_trip_and_renamed_object_fails(capsys, monkeypatch, tmp_path):
     src = tmp_path / "s.yaml"
     src.write_text(SECRET)
-    rc, out, err = kpy(["seal", "--cert", CERT, str(src), "-o", str(tmp_path / "sealed.yaml")], capsys, monkeypatch)
+    rc, out, err = kpy(
+        ["seal", "--cert", CERT, str(src), "-o", str(tmp_path / "sealed.yaml")], capsys, monkeypatch
+    )
     assert rc == 0 and out == "", err
     rc, out, err = kpy(["unseal", "--key", KEY, str(tmp_path / "sealed.yaml")], capsys, monkeypatch)
     assert rc == 0, err
     data = parse_objects(out)[0]["data"]
     assert base64.b64decode(data["password"]) == b"hunter2-very-secret"
-    moved = (tmp_path / "sealed.yaml").read_text().replace("namespace: monitoring", "namespace: prod", 1)
+    moved = (
+        (tmp_path / "sealed.yaml")
+        .read_text()
+        .replace("namespace: monitoring", "namespace: prod", 1)
+    )
     rc, out, err = kpy(["unseal", "--key", KEY], capsys, monkeypatch, moved.encode())
     assert rc == 1 and "no key could decrypt" in err and "hunter2" not in err
 
 
 def test_seal_json_by_extension(capsys, monkeypatch, tmp_path):
-    rc, _, err = kpy(["seal", "--cert", CERT, "-o", str(tmp_path / "s.json")], capsys, monkeypatch, SECRET.encode())
+    rc, _, err = kpy(
+        ["seal", "--cert", CERT, "-o", str(tmp_path / "s.json")],
+        capsys,
+        monkeypatch,
+        SECRET.encode(),
+    )
     assert rc == 0, err
-    assert list(json.loads((tmp_path / "s.json").read_text())) == ["kind", "apiVersion", "metadata", "spec"]
+    assert list(json.loads((tmp_path / "s.json").read_text())) == [
+        "kind",
+        "apiVersion",
+        "metadata",
+        "spec",
+    ]
 
 
 def test_seal_json_input_and_namespace_flag(capsys, monkeypatch):
-    doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "n"}, "stringData": {"k": "v"}}
-    rc, out, err = kpy(["seal", "--cert", CERT, "-n", "ns"], capsys, monkeypatch, json.dumps(doc).encode())
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "n"},
+        "stringData": {"k": "v"},
+    }
+    rc, out, err = kpy(
+        ["seal", "--cert", CERT, "-n", "ns"], capsys, monkeypatch, json.dumps(doc).encode()
+    )
     assert rc == 0, err
     assert parse_objects(out)[0]["metadata"]["namespace"] == "ns"
 
@@ -133,15 +196,47 @@ def test_seal_json_input_and_namespace_flag(capsys, monkeypatch):
 def test_raw(capsys, monkeypatch, private_key, tmp_path):
     value_file = tmp_path / "pw"
     value_file.write_bytes(b"raw-value\n")
-    rc, out, err = kpy(["seal", "--raw", "--cert", CERT, "--scope", "strict", "--name", "n", "--namespace", "ns",
-                        "--from-file", f"password={value_file}"], capsys, monkeypatch)
+    rc, out, err = kpy(
+        [
+            "seal",
+            "--raw",
+            "--cert",
+            CERT,
+            "--scope",
+            "strict",
+            "--name",
+            "n",
+            "--namespace",
+            "ns",
+            "--from-file",
+            f"password={value_file}",
+        ],
+        capsys,
+        monkeypatch,
+    )
     assert rc == 0, err
     assert not out.endswith("\n")
-    assert codec.decrypt_item([private_key], out, scope="strict", namespace="ns", name="n") == b"raw-value\n"
-    rc, out, err = kpy(["seal", "--raw", "--cert", CERT, "--scope", "cluster-wide"], capsys, monkeypatch, b"stdin-value")
+    assert (
+        codec.decrypt_item([private_key], out, scope="strict", namespace="ns", name="n")
+        == b"raw-value\n"
+    )
+    rc, out, err = kpy(
+        ["seal", "--raw", "--cert", CERT, "--scope", "cluster-wide"],
+        capsys,
+        monkeypatch,
+        b"stdin-value",
+    )
     assert rc == 0, err
-    assert codec.decrypt_item([private_key], out, scope="cluster-wide", namespace=None, name=None) == b"stdin-value"
-    rc, out, err = kpy(["seal", "--raw", "--cert", CERT, "--scope", "strict", "--namespace", "ns"], capsys, monkeypatch, b"x")
+    assert (
+        codec.decrypt_item([private_key], out, scope="cluster-wide", namespace=None, name=None)
+        == b"stdin-value"
+    )
+    rc, out, err = kpy(
+        ["seal", "--raw", "--cert", CERT, "--scope", "strict", "--namespace", "ns"],
+        capsys,
+        monkeypatch,
+        b"x",
+    )
     assert rc == 1 and "needs a name" in err
 
 
@@ -151,21 +246,40 @@ def test_merge_into_file(capsys, monkeypatch, private_key, tmp_path):
     target.write_text("# keep me\n" + out)
     before = parse_objects(target.read_text())[0]["spec"]["encryptedData"]
     update = b"apiVersion: v1\nkind: Secret\nmetadata: {name: whatever}\nstringData: {token: t0k}\n"
-    rc, out, err = kpy(["seal", "--cert", CERT, "--merge-into", str(target)], capsys, monkeypatch, update)
+    rc, out, err = kpy(
+        ["seal", "--cert", CERT, "--merge-into", str(target)], capsys, monkeypatch, update
+    )
     assert rc == 0 and out == "", err
     text = target.read_text()
     assert text.startswith("# keep me\n")
     after = parse_objects(text)[0]["spec"]["encryptedData"]
     assert after["password"] == before["password"] and after["user"] == before["user"]
-    assert codec.decrypt_item([private_key], after["token"], scope="strict", namespace="monitoring", name="grafana-admin") == b"t0k"
+    assert (
+        codec.decrypt_item(
+            [private_key],
+            after["token"],
+            scope="strict",
+            namespace="monitoring",
+            name="grafana-admin",
+        )
+        == b"t0k"
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
         (["seal", "--cert", str(FIX / "a-expired.crt")], SECRET, "expired certificate"),
-        (["seal", "--cert", CERT], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "expected a v1 Secret"),
-        (["seal", "--cert", CERT], SECRET.replace("  namespace: monitoring\n", ""), "must declare a namespace"),
+        (
+            ["seal", "--cert", CERT],
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+            "expected a v1 Secret",
+        ),
+        (
+            ["seal", "--cert", CERT],
+            SECRET.replace("  namespace: monitoring\n", ""),
+            "must declare a namespace",
+        ),
         (["seal", "--cert", CERT, "--namespace", "other"], SECRET, "differs from --namespace"),
         (["seal"], SECRET, "--cert is required"),
         (["seal", "--cert", CERT, "--raw", "--merge-into", "x"], SECRET, "cannot be combined"),
@@ -186,8 +300,20 @@ def test_failed_merge_leaves_the_file_untouched(capsys, monkeypatch, tmp_path):
     target = tmp_path / "sealed.yaml"
     shutil.copy(VECTOR / "sealed-secret.yaml", target)
     before = target.read_bytes()
-    rc, _, err = kpy(["seal", "--cert", str(FIX / "a-expired.crt"), "--merge-into", str(target)], capsys, monkeypatch, SECRET.encode())
+    rc, _, err = kpy(
+        ["seal", "--cert", str(FIX / "a-expired.crt"), "--merge-into", str(target)],
+        capsys,
+        monkeypatch,
+        SECRET.encode(),
+    )
     assert rc == 1 and "expired" in err
-    rc, _, err = kpy(["seal", "--cert", CERT, "--scope", "cluster-wide", "--merge-into", str(target)], capsys, monkeypatch, SECRET.encode())
+    rc, _, err = kpy(
+        ["seal", "--cert", CERT, "--scope", "cluster-wide", "--merge-into", str(target)],
+        capsys,
+        monkeypatch,
+        SECRET.encode(),
+    )
     assert rc == 1 and "scope" in err
-    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["sealed.yaml"]
+    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "sealed.yaml"
+    ]

@@ -45,8 +45,12 @@ def test_shape_matches_the_real_kubeseal_output_except_ciphertext():
     real_text = (VECTOR / "sealed-secret.yaml").read_text()
     real = parse_objects(real_text)[0]
     ours = seal_secret(
-        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "credentials", "namespace": "foo"},
-         "stringData": {"token": "sealed-secrets-example"}},
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "credentials", "namespace": "foo"},
+            "stringData": {"token": "sealed-secrets-example"},
+        },
         public,
     )
     ours["spec"]["encryptedData"]["token"] = real["spec"]["encryptedData"]["token"]
@@ -62,20 +66,42 @@ def test_items_metadata_and_scope(key, pub):
         "note": "kept",
         ANNOTATION_NAMESPACE_WIDE: "true",
     }
-    s["metadata"].update(uid="u", resourceVersion="1", creationTimestamp="2020-01-01T00:00:00Z",
-                         ownerReferences=[{"kind": "X"}], managedFields=[{}])
+    s["metadata"].update(
+        uid="u",
+        resourceVersion="1",
+        creationTimestamp="2020-01-01T00:00:00Z",
+        ownerReferences=[{"kind": "X"}],
+        managedFields=[{}],
+    )
     out = seal_secret(s, pub)
     assert out["apiVersion"] == "bitnami.com/v1alpha1" and out["kind"] == "SealedSecret"
-    assert out["metadata"] == {"name": "db", "namespace": "apps", "creationTimestamp": None,
-                               "annotations": {ANNOTATION_NAMESPACE_WIDE: "true"}}
+    assert out["metadata"] == {
+        "name": "db",
+        "namespace": "apps",
+        "creationTimestamp": None,
+        "annotations": {ANNOTATION_NAMESPACE_WIDE: "true"},
+    }
     tmpl = out["spec"]["template"]
     assert tmpl["type"] == "kubernetes.io/basic-auth" and tmpl["immutable"] is True
-    assert tmpl["metadata"] == {"name": "db", "namespace": "apps", "labels": {"app": "db"}, "creationTimestamp": None,
-                                "annotations": {"note": "kept", ANNOTATION_NAMESPACE_WIDE: "true"}}
+    assert tmpl["metadata"] == {
+        "name": "db",
+        "namespace": "apps",
+        "labels": {"app": "db"},
+        "creationTimestamp": None,
+        "annotations": {"note": "kept", ANNOTATION_NAMESPACE_WIDE: "true"},
+    }
     assert sorted(out["spec"]["encryptedData"]) == ["password", "user"]
     enc = out["spec"]["encryptedData"]
-    assert codec.decrypt_item([key], enc["password"], scope="namespace-wide", namespace="apps", name="other") == b"p4ss"
-    assert codec.decrypt_item([key], enc["user"], scope="namespace-wide", namespace="apps", name=None) == b"admin"
+    assert (
+        codec.decrypt_item(
+            [key], enc["password"], scope="namespace-wide", namespace="apps", name="other"
+        )
+        == b"p4ss"
+    )
+    assert (
+        codec.decrypt_item([key], enc["user"], scope="namespace-wide", namespace="apps", name=None)
+        == b"admin"
+    )
     assert "p4ss" not in dump(out)
 
 
@@ -86,13 +112,18 @@ def test_explicit_scope_rewrites_the_annotations(key, pub):
     assert out["metadata"]["annotations"] == {ANNOTATION_CLUSTER_WIDE: "true"}
     assert out["spec"]["template"]["metadata"]["annotations"] == {ANNOTATION_CLUSTER_WIDE: "true"}
     strict = seal_secret(s, pub, scope="strict")
-    assert "annotations" not in strict["metadata"] and "annotations" not in strict["spec"]["template"]["metadata"]
+    assert (
+        "annotations" not in strict["metadata"]
+        and "annotations" not in strict["spec"]["template"]["metadata"]
+    )
     enc = strict["spec"]["encryptedData"]["user"]
     assert codec.decrypt_item([key], enc, scope="strict", namespace="apps", name="db") == b"admin"
 
 
 def test_string_data_wins_and_type_defaults_to_opaque(key, pub):
-    s = secret(data={"k": base64.b64encode(b"from-data").decode()}, stringData={"k": "from-stringData"})
+    s = secret(
+        data={"k": base64.b64encode(b"from-data").decode()}, stringData={"k": "from-stringData"}
+    )
     out = seal_secret(s, pub)
     assert out["spec"]["template"]["type"] == "Opaque"
     back = unseal(out, [key])
@@ -113,12 +144,50 @@ def test_namespace_option(pub):
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
-        ({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}, "expected a v1 Secret"),
-        ({"apiVersion": "v1", "kind": "Secret", "metadata": {"namespace": "x"}, "stringData": {"a": "hunter2"}}, "missing metadata.name"),
-        ({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}}, "has no data"),
-        ({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}, "stringData": {"a": 1234}}, "must be a string"),
-        ({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}, "data": {"a": "hunter2!!"}}, "invalid base64"),
-        ({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}, "stringData": {"a b": "hunter2"}}, "Secret key"),
+        (
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}},
+            "expected a v1 Secret",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"namespace": "x"},
+                "stringData": {"a": "hunter2"},
+            },
+            "missing metadata.name",
+        ),
+        (
+            {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}},
+            "has no data",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": "x", "namespace": "y"},
+                "stringData": {"a": 1234},
+            },
+            "must be a string",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": "x", "namespace": "y"},
+                "data": {"a": "hunter2!!"},
+            },
+            "invalid base64",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": "x", "namespace": "y"},
+                "stringData": {"a b": "hunter2"},
+            },
+            "Secret key",
+        ),
     ],
 )
 def test_bad_secrets(pub, doc, message):
@@ -129,12 +198,18 @@ def test_bad_secrets(pub, doc, message):
 
 
 def test_allow_empty(pub):
-    out = seal_secret({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}}, pub, allow_empty=True)
+    out = seal_secret(
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "y"}},
+        pub,
+        allow_empty=True,
+    )
     assert out["spec"]["encryptedData"] == {}
 
 
 def test_yaml_11_values_are_not_coerced(pub):
-    docs = parse_objects("apiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: y}\nstringData:\n  pin: 0123\n")
+    docs = parse_objects(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: y}\nstringData:\n  pin: 0123\n"
+    )
     with pytest.raises(SealError, match="stringData.pin: must be a string"):
         seal_secret(docs[0], pub)
 
@@ -147,16 +222,28 @@ def test_json_output_follows_go_struct_order(pub):
     assert list(data["metadata"]) == ["name", "namespace", "creationTimestamp"]
     assert list(data["spec"]) == ["template", "encryptedData"]
     assert list(data["spec"]["template"]) == ["metadata", "type"]
-    assert list(data["spec"]["template"]["metadata"]) == ["name", "namespace", "creationTimestamp", "labels"]
+    assert list(data["spec"]["template"]["metadata"]) == [
+        "name",
+        "namespace",
+        "creationTimestamp",
+        "labels",
+    ]
     assert text.startswith('{\n  "kind": "SealedSecret",') and text.endswith("}\n")
 
 
 def test_unseal_binds_to_the_sealed_secret_metadata(key, pub):
     out = seal_secret(secret(), pub)
     back = unseal(out, [key])
-    assert back == {"apiVersion": "v1", "kind": "Secret",
-                    "metadata": {"name": "db", "namespace": "apps", "labels": {"app": "db"}}, "type": "Opaque",
-                    "data": {"password": base64.b64encode(b"p4ss").decode(), "user": base64.b64encode(b"admin").decode()}}
+    assert back == {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "apps", "labels": {"app": "db"}},
+        "type": "Opaque",
+        "data": {
+            "password": base64.b64encode(b"p4ss").decode(),
+            "user": base64.b64encode(b"admin").decode(),
+        },
+    }
     for field, value in (("name", "db2"), ("namespace", "apps2")):
         moved = json.loads(json.dumps(out))
         moved["metadata"][field] = value
@@ -167,7 +254,10 @@ def test_unseal_binds_to_the_sealed_secret_metadata(key, pub):
 
 def test_unseal_template_data(key, pub):
     out = seal_secret(secret(), pub)
-    out["spec"]["template"]["data"] = {"url": 'db://{{ .user }}:{{ index . "password" }}@h', "user": None}
+    out["spec"]["template"]["data"] = {
+        "url": 'db://{{ .user }}:{{ index . "password" }}@h',
+        "user": None,
+    }
     back = unseal(out, [key])
     assert base64.b64decode(back["data"]["url"]) == b"db://admin:p4ss@h"
     assert "user" not in back["data"]
@@ -207,8 +297,12 @@ def test_merge_into_keeps_comments_order_and_other_items(key, pub):
     alpha = codec.encrypt_item(pub, b"A", scope="strict", namespace="apps", name="db")
     old_pw = codec.encrypt_item(pub, b"old", scope="strict", namespace="apps", name="db")
     text = MERGE_BASE.format(alpha=alpha, password=old_pw)
-    update = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "ignored", "labels": {"tier": "x"}},
-              "stringData": {"password": "new", "beta": "B"}}
+    update = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "ignored", "labels": {"tier": "x"}},
+        "stringData": {"password": "new", "beta": "B"},
+    }
     merged = merge_into(text, update, pub)
     assert merged.startswith("# the grafana admin credentials")
     assert "namespace: apps   # pinned: strict scope\n  creationTimestamp: null\n" in merged
@@ -218,7 +312,11 @@ def test_merge_into_keeps_comments_order_and_other_items(key, pub):
     assert doc["spec"]["encryptedData"]["alpha"] == alpha
     assert doc["spec"]["template"]["metadata"]["labels"] == {"app": "db", "tier": "x"}
     plain = unseal(doc, [key])["data"]
-    assert {k: base64.b64decode(v) for k, v in plain.items()} == {"alpha": b"A", "beta": b"B", "password": b"new"}
+    assert {k: base64.b64decode(v) for k, v in plain.items()} == {
+        "alpha": b"A",
+        "beta": b"B",
+        "password": b"new",
+    }
 
 
 def test_merge_into_refuses_a_different_scope(pub):

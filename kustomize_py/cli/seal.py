@@ -18,25 +18,58 @@ def register(subparsers: Any) -> None:
         description="Read a Secret (YAML or JSON) from FILE or stdin and print the SealedSecret.",
     )
     p.add_argument("file", nargs="?", default="-", help="the Secret to seal (default: stdin)")
-    p.add_argument("--cert", default=os.environ.get("SEALED_SECRETS_CERT"),
-                   help="controller certificate, PEM (first of a bundle); env SEALED_SECRETS_CERT")
-    p.add_argument("--scope", choices=("strict", "namespace-wide", "cluster-wide"),
-                   help="sealing scope (default: from the Secret's annotations, else strict)")
-    p.add_argument("-n", "--namespace", help="namespace for a Secret that has none (must agree if it has one)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE atomically instead of stdout")
-    p.add_argument("--format", choices=("yaml", "json"), help="output format (default: yaml, json for *.json)")
-    p.add_argument("--merge-into", metavar="SEALED", help="add or update the items of an existing SealedSecret file")
+    p.add_argument(
+        "--cert",
+        default=os.environ.get("SEALED_SECRETS_CERT"),
+        help="controller certificate, PEM (first of a bundle); env SEALED_SECRETS_CERT",
+    )
+    p.add_argument(
+        "--scope",
+        choices=("strict", "namespace-wide", "cluster-wide"),
+        help="sealing scope (default: from the Secret's annotations, else strict)",
+    )
+    p.add_argument(
+        "-n", "--namespace", help="namespace for a Secret that has none (must agree if it has one)"
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE atomically instead of stdout"
+    )
+    p.add_argument(
+        "--format", choices=("yaml", "json"), help="output format (default: yaml, json for *.json)"
+    )
+    p.add_argument(
+        "--merge-into",
+        metavar="SEALED",
+        help="add or update the items of an existing SealedSecret file",
+    )
     p.add_argument("--allow-empty-data", action="store_true", help="accept a Secret without data")
     raw = p.add_argument_group("raw mode (one value)")
-    raw.add_argument("--raw", action="store_true", help="encrypt one value and print its base64 ciphertext")
+    raw.add_argument(
+        "--raw", action="store_true", help="encrypt one value and print its base64 ciphertext"
+    )
     raw.add_argument("--name", help="the Secret name the value is sealed for (strict scope)")
-    raw.add_argument("--from-file", metavar="[KEY=]PATH", help="read the value from PATH (default: stdin)")
+    raw.add_argument(
+        "--from-file", metavar="[KEY=]PATH", help="read the value from PATH (default: stdin)"
+    )
     bulk = p.add_argument_group("repository mode")
-    bulk.add_argument("--all", metavar="ROOT", dest="all_root",
-                      help="seal every <dir>/secrets/*.secret.yaml under ROOT into <dir>/sealed/")
-    bulk.add_argument("--key", action="append", default=[], metavar="KEY.pem",
-                      help="with --all: private key(s) proving unchanged items by decryption")
-    bulk.add_argument("--check", action="store_true", help="with --all: write nothing, exit 1 if a file is out of date")
+    bulk.add_argument(
+        "--all",
+        metavar="ROOT",
+        dest="all_root",
+        help="seal every <dir>/secrets/*.secret.yaml under ROOT into <dir>/sealed/",
+    )
+    bulk.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="KEY.pem",
+        help="with --all: private key(s) proving unchanged items by decryption",
+    )
+    bulk.add_argument(
+        "--check",
+        action="store_true",
+        help="with --all: write nothing, exit 1 if a file is out of date",
+    )
 
 
 def _read(path: str) -> bytes:
@@ -73,7 +106,15 @@ def _format(args: argparse.Namespace, default_for: str | None) -> str:
 
 
 def _check_modes(args: argparse.Namespace) -> None:
-    modes = [m for m, on in (("--raw", args.raw), ("--merge-into", args.merge_into), ("--all", args.all_root)) if on]
+    modes = [
+        m
+        for m, on in (
+            ("--raw", args.raw),
+            ("--merge-into", args.merge_into),
+            ("--all", args.all_root),
+        )
+        if on
+    ]
     if len(modes) > 1:
         raise SealError(f"{' and '.join(modes)} cannot be combined")
     if args.name and not args.raw:
@@ -106,13 +147,25 @@ def run(args: argparse.Namespace) -> int:
         if len(secrets) != 1:
             raise SealError("--merge-into takes exactly one Secret", path=source)
         existing = _read(args.merge_into).decode("utf-8")
-        text = merge_into(existing, secrets[0], public_key, scope=args.scope, path=args.merge_into,
-                          fmt=_format(args, args.merge_into))
+        text = merge_into(
+            existing,
+            secrets[0],
+            public_key,
+            scope=args.scope,
+            path=args.merge_into,
+            fmt=_format(args, args.merge_into),
+        )
         _emit(text, args.output or args.merge_into)
         return 0
     sealed = [
-        seal_secret(s, public_key, scope=args.scope, namespace=args.namespace,
-                    allow_empty=args.allow_empty_data, source=source)
+        seal_secret(
+            s,
+            public_key,
+            scope=args.scope,
+            namespace=args.namespace,
+            allow_empty=args.allow_empty_data,
+            source=source,
+        )
         for s in secrets
     ]
     _emit(dump_all(sealed, _format(args, args.output)), args.output)
@@ -127,7 +180,9 @@ def _run_raw(args: argparse.Namespace, public_key: Any) -> int:
         raise SealError("--raw needs --scope (strict needs --name and --namespace)")
     path = args.from_file.split("=", 1)[-1] if args.from_file else "-"
     value = _read(path)
-    ciphertext = encrypt_item(public_key, value, scope=args.scope, namespace=args.namespace, name=args.name)
+    ciphertext = encrypt_item(
+        public_key, value, scope=args.scope, namespace=args.namespace, name=args.name
+    )
     _emit(ciphertext, args.output)  # no trailing newline, like kubeseal --raw
     return 0
 
@@ -138,7 +193,9 @@ def _run_all(args: argparse.Namespace) -> int:
 
     public_key = _public_key(args)
     private_keys = [k for path in args.key for k in load_private_keys(_read(path), source=path)]
-    outcomes = seal_all(args.all_root, public_key, private_keys=private_keys, scope=args.scope, write=not args.check)
+    outcomes = seal_all(
+        args.all_root, public_key, private_keys=private_keys, scope=args.scope, write=not args.check
+    )
     root = Path(args.all_root)
     for outcome in outcomes:
         print(outcome.describe(root), file=sys.stderr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from kustomize_py.errors import SealError
@@ -16,10 +15,19 @@ def register(subparsers: Any) -> None:
         description="Every key given is tried for every item, as the controller does.",
     )
     p.add_argument("file", nargs="?", default="-", help="SealedSecret YAML/JSON (default: stdin)")
-    p.add_argument("--key", action="append", default=[], metavar="KEY",
-                   help="PEM private key, or a key Secret / List of them (repeatable)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
-    p.add_argument("--format", choices=("yaml", "json"), help="output format (default: yaml, json for *.json)")
+    p.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="PEM private key, or a key Secret / List of them (repeatable)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of stdout"
+    )
+    p.add_argument(
+        "--format", choices=("yaml", "json"), help="output format (default: yaml, json for *.json)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,5 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if not sealed:
         raise SealError("no SealedSecret in the input", path=source)
     secrets = [unseal(s, keys, source=source) for s in sealed]
-    _emit(dump_all(secrets, _format(args, args.output)), args.output, mode=0o600 if args.output else None)
+    _emit(
+        dump_all(secrets, _format(args, args.output)),
+        args.output,
+        mode=0o600 if args.output else None,
+    )
     return 0

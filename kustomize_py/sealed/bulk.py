@@ -12,8 +12,9 @@ import json
 import os
 import secrets as _secrets
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -65,7 +66,9 @@ def find_sources(root: str | os.PathLike[str]) -> list[Path]:
 def output_path(source: Path) -> Path:
     stem = next(source.name[: -len(s)] for s in SOURCE_SUFFIXES if source.name.endswith(s))
     if stem in ("", "kustomization", "Kustomization"):
-        raise SealError("this file name cannot be used (the sealed file would clash)", path=str(source))
+        raise SealError(
+            "this file name cannot be used (the sealed file would clash)", path=str(source)
+        )
     return source.parent.parent / OUTPUT_DIR / f"{stem}.yaml"
 
 
@@ -84,8 +87,14 @@ def _load_state(directory: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {"version": 1, "salt": _secrets.token_hex(32), "outputs": {}}
     except (OSError, ValueError):
-        raise SealError("unreadable seal state; delete it to reseal everything", path=str(path)) from None
-    if not isinstance(state, dict) or state.get("version") != 1 or not isinstance(state.get("outputs"), dict):
+        raise SealError(
+            "unreadable seal state; delete it to reseal everything", path=str(path)
+        ) from None
+    if (
+        not isinstance(state, dict)
+        or state.get("version") != 1
+        or not isinstance(state.get("outputs"), dict)
+    ):
         raise SealError("unknown seal state format; delete it to reseal everything", path=str(path))
     return state
 
@@ -96,7 +105,9 @@ def _existing_items(output: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     if len(docs) != 1 or not is_sealed_secret(docs[0]):
-        raise SealError("exists but is not a single SealedSecret; refusing to overwrite it", path=str(output))
+        raise SealError(
+            "exists but is not a single SealedSecret; refusing to overwrite it", path=str(output)
+        )
     items = (docs[0].get("spec") or {}).get("encryptedData") or {}
     return {k: v for k, v in items.items() if isinstance(v, str)}
 
@@ -124,7 +135,11 @@ def _plan_one(
     target_scope, namespace, name = _target(secret, scope)
     salt = bytes.fromhex(state["salt"])
     previous = state["outputs"].get(output.name) or {}
-    same_target = previous.get("cert") == cert_id and previous.get("target") == [target_scope, namespace, name]
+    same_target = previous.get("cert") == cert_id and previous.get("target") == [
+        target_scope,
+        namespace,
+        name,
+    ]
     kept: list[str] = []
 
     def reuse(key: str, plaintext: bytes) -> str | None:
@@ -157,7 +172,10 @@ def _plan_one(
     entry = {
         "cert": cert_id,
         "target": [target_scope, namespace, name],
-        "items": {k: {"plaintext": _digest(salt, plaintexts[k]), "ciphertext": _ct_digest(v)} for k, v in items.items()},
+        "items": {
+            k: {"plaintext": _digest(salt, plaintexts[k]), "ciphertext": _ct_digest(v)}
+            for k, v in items.items()
+        },
     }
     old_text = output.read_text(encoding="utf-8") if output.exists() else None
     status = "created" if old_text is None else ("unchanged" if old_text == text else "updated")
@@ -178,17 +196,34 @@ def _git_check(paths: Sequence[Path]) -> None:
     cwd = paths[0].parent
     try:
         inside = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"], cwd=cwd, capture_output=True, text=True, check=False
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except OSError:
         return  # no git: nothing to protect against
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         return
     for path in paths:
-        tracked = subprocess.run(["git", "ls-files", "--error-unmatch", path.name], cwd=path.parent, capture_output=True, check=False)
+        tracked = subprocess.run(
+            ["git", "ls-files", "--error-unmatch", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            check=False,
+        )
         if tracked.returncode == 0:
-            raise SealError("plaintext secret source is tracked by git; remove it from the index (git rm --cached)", path=str(path))
-        ignored = subprocess.run(["git", "check-ignore", "-q", path.name], cwd=path.parent, capture_output=True, check=False)
+            raise SealError(
+                "plaintext secret source is tracked by git; remove it from the index (git rm --cached)",
+                path=str(path),
+            )
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            check=False,
+        )
         if ignored.returncode != 0:
             raise SealError(
                 "is not ignored by git; add '*.secret.yaml' and '.kpy-seal-state.json' to .gitignore (see docs/sealing.md)",
@@ -232,7 +267,10 @@ def seal_all(
         for source in dir_sources:
             outcome, entry = _plan_one(source, public_key, cert_id, matching, state, scope)
             if outcome.output in seen_outputs:
-                raise SealError(f"seals to the same file as {seen_outputs[outcome.output].name}", path=str(source))
+                raise SealError(
+                    f"seals to the same file as {seen_outputs[outcome.output].name}",
+                    path=str(source),
+                )
             seen_outputs[outcome.output] = source
             outcomes.append(outcome)
             new_outputs[outcome.output.name] = entry

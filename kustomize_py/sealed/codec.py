@@ -11,7 +11,8 @@ import datetime as _dt
 import hashlib
 import os
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import SealError
 from kustomize_py.sealed.scope import encryption_label
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
 SESSION_KEY_BYTES = 32  # AES-256
 # The session key is used once, so the controller's all-zero nonce is safe; we must match it.
 NONCE = bytes(12)
-_PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.S)
-_PEM_KEY = re.compile(rb"-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----\s.*?-----END (RSA |ENCRYPTED )?PRIVATE KEY-----", re.S)
+_PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL)
+_PEM_KEY = re.compile(
+    rb"-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----\s.*?-----END (RSA |ENCRYPTED )?PRIVATE KEY-----",
+    re.DOTALL,
+)
 
 
 def _oaep(label: bytes) -> Any:
@@ -31,7 +35,9 @@ def _oaep(label: bytes) -> Any:
     from cryptography.hazmat.primitives.asymmetric import padding
 
     # Go's rsa.EncryptOAEP uses the same hash for OAEP and MGF1; an empty label equals no label.
-    return padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=label or None)
+    return padding.OAEP(
+        mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=label or None
+    )
 
 
 def encrypt(public_key: RSAPublicKey, plaintext: bytes, label: bytes = b"") -> bytes:
@@ -40,7 +46,11 @@ def encrypt(public_key: RSAPublicKey, plaintext: bytes, label: bytes = b"") -> b
 
     session_key = os.urandom(SESSION_KEY_BYTES)
     wrapped = public_key.encrypt(session_key, _oaep(label))
-    return len(wrapped).to_bytes(2, "big") + wrapped + AESGCM(session_key).encrypt(NONCE, plaintext, None)
+    return (
+        len(wrapped).to_bytes(2, "big")
+        + wrapped
+        + AESGCM(session_key).encrypt(NONCE, plaintext, None)
+    )
 
 
 def decrypt(private_keys: Sequence[RSAPrivateKey], ciphertext: bytes, label: bytes = b"") -> bytes:
@@ -64,18 +74,32 @@ def decrypt(private_keys: Sequence[RSAPrivateKey], ciphertext: bytes, label: byt
         try:
             return AESGCM(session_key).decrypt(NONCE, sealed, None)
         except (InvalidTag, ValueError):
-            raise SealError("ciphertext is corrupted or truncated (AES-GCM authentication failed)") from None
+            raise SealError(
+                "ciphertext is corrupted or truncated (AES-GCM authentication failed)"
+            ) from None
     raise SealError("no key could decrypt secret (wrong key, or wrong name, namespace or scope)")
 
 
-def encrypt_item(public_key: RSAPublicKey, plaintext: bytes, *, scope: str, namespace: str | None, name: str | None) -> str:
+def encrypt_item(
+    public_key: RSAPublicKey,
+    plaintext: bytes,
+    *,
+    scope: str,
+    namespace: str | None,
+    name: str | None,
+) -> str:
     """One `spec.encryptedData` value: base64 (standard, padded) of the hybrid ciphertext."""
     label = encryption_label(scope, namespace, name)
     return base64.b64encode(encrypt(public_key, plaintext, label)).decode("ascii")
 
 
 def decrypt_item(
-    private_keys: Sequence[RSAPrivateKey], value: str, *, scope: str, namespace: str | None, name: str | None
+    private_keys: Sequence[RSAPrivateKey],
+    value: str,
+    *,
+    scope: str,
+    namespace: str | None,
+    name: str | None,
 ) -> bytes:
     """The plaintext of one `spec.encryptedData` value."""
     label = encryption_label(scope, namespace, name)
@@ -94,11 +118,13 @@ def b64decode_strict(value: object, field: str | None = None, path: str | None =
 
 def _utc(moment: _dt.datetime | None) -> _dt.datetime:
     if moment is None:
-        return _dt.datetime.now(_dt.timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
+        return _dt.datetime.now(_dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.UTC)
 
 
-def load_certificate(pem: bytes, *, now: _dt.datetime | None = None, source: str | None = None) -> RSAPublicKey:
+def load_certificate(
+    pem: bytes, *, now: _dt.datetime | None = None, source: str | None = None
+) -> RSAPublicKey:
     """The RSA public key of the first certificate in a PEM bundle, refused once it has expired.
 
     Only NotAfter is checked, like kubeseal. The extensions are never read: the controller's
@@ -117,9 +143,14 @@ def load_certificate(pem: bytes, *, now: _dt.datetime | None = None, source: str
         raise SealError(f"cannot parse the certificate: {err}", path=source) from None
     if not isinstance(public_key, RSAPublicKey):
         raise SealError("the certificate's key is not an RSA key", path=source)
-    not_after = getattr(cert, "not_valid_after_utc", None) or cert.not_valid_after.replace(tzinfo=_dt.timezone.utc)
+    not_after = getattr(cert, "not_valid_after_utc", None) or cert.not_valid_after.replace(
+        tzinfo=_dt.UTC
+    )
     if _utc(now) > not_after:
-        raise SealError(f"refusing to encrypt with an expired certificate (expired {not_after:%Y-%m-%d})", path=source)
+        raise SealError(
+            f"refusing to encrypt with an expired certificate (expired {not_after:%Y-%m-%d})",
+            path=source,
+        )
     return public_key
 
 
@@ -132,12 +163,21 @@ def load_private_keys(data: bytes, *, source: str | None = None) -> list[RSAPriv
 
     keys: list[RSAPrivateKey] = []
     for doc in load_all(data, source or "<keys>"):
-        items = doc.get("items") if isinstance(doc, dict) and doc.get("kind", "").endswith("List") else [doc]
+        items = (
+            doc.get("items")
+            if isinstance(doc, dict) and doc.get("kind", "").endswith("List")
+            else [doc]
+        )
         for item in items or []:
             tls_key = (item.get("data") or {}).get("tls.key") if isinstance(item, dict) else None
             if tls_key is None:
-                raise SealError("expected a PEM private key, or a Secret with data.tls.key", path=source)
-            keys.extend(_parse_key(m.group(0), source) for m in _PEM_KEY.finditer(b64decode_strict(tls_key, "data.tls.key")))
+                raise SealError(
+                    "expected a PEM private key, or a Secret with data.tls.key", path=source
+                )
+            keys.extend(
+                _parse_key(m.group(0), source)
+                for m in _PEM_KEY.finditer(b64decode_strict(tls_key, "data.tls.key"))
+            )
     if not keys:
         raise SealError("no private key found", path=source)
     return keys
@@ -151,7 +191,9 @@ def _parse_key(block: bytes, source: str | None) -> RSAPrivateKey:
         key = load_pem_private_key(block, password=None)
     except (ValueError, TypeError):
         # the library's message may describe the key; keep ours generic
-        raise SealError("cannot parse the private key (encrypted or malformed PEM)", path=source) from None
+        raise SealError(
+            "cannot parse the private key (encrypted or malformed PEM)", path=source
+        ) from None
     if not isinstance(key, RSAPrivateKey):
         raise SealError("the private key is not an RSA key", path=source)
     return key
@@ -161,7 +203,9 @@ def fingerprint(public_key: RSAPublicKey) -> str:
     """SSH-style `SHA256:<base64>` of the public key, the id the controller files its keys under."""
     from cryptography.hazmat.primitives import serialization
 
-    openssh = public_key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    openssh = public_key.public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
     blob = base64.b64decode(openssh.split()[1])
     return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 

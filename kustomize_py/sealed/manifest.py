@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import SealError
 from kustomize_py.sealed import codec
@@ -23,8 +24,15 @@ API_VERSION = "bitnami.com/v1alpha1"
 KIND = "SealedSecret"
 # Server-set metadata that kubeseal drops before sealing (plus managedFields, which is never useful here).
 SERVER_FIELDS = (
-    "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "ownerReferences",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "managedFields",
+    "ownerReferences",
 )
 # These annotations hold a full copy of an applied object: sealing them would leak the plaintext.
 LEAKY_ANNOTATIONS = (
@@ -36,9 +44,21 @@ _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 # Go struct field order, used for JSON output (kubeseal's default format).
 _META_ORDER = (
-    "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-    "ownerReferences", "finalizers", "managedFields",
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
 )
 _JSON_ORDER: dict[str, tuple[str, ...]] = {
     "SealedSecret": ("kind", "apiVersion", "metadata", "spec", "status"),
@@ -78,11 +98,21 @@ def secret_items(secret: dict[str, Any], source: str | None = None) -> dict[str,
         for key, value in values.items():
             where = f"{field}.{key}"
             if not isinstance(key, str) or not _SECRET_KEY.match(key):
-                raise SealError("a Secret key may only hold letters, digits, '-', '_' and '.'", path=source, field=where)
+                raise SealError(
+                    "a Secret key may only hold letters, digits, '-', '_' and '.'",
+                    path=source,
+                    field=where,
+                )
             if not isinstance(value, str):
                 # YAML 1.1 turns yes/0123/2024-01-01 into non-strings; never coerce a secret silently.
-                raise SealError("must be a string (quote the value in YAML)", path=source, field=where)
-            items[key] = codec.b64decode_strict(value, where, source) if field == "data" else value.encode("utf-8")
+                raise SealError(
+                    "must be a string (quote the value in YAML)", path=source, field=where
+                )
+            items[key] = (
+                codec.b64decode_strict(value, where, source)
+                if field == "data"
+                else value.encode("utf-8")
+            )
     return items
 
 
@@ -117,12 +147,15 @@ def seal_secret(
     if name:
         meta["name"] = name
     if not meta.get("name"):
-        raise SealError("missing metadata.name in the input Secret", path=source, field="metadata.name")
+        raise SealError(
+            "missing metadata.name in the input Secret", path=source, field="metadata.name"
+        )
     if namespace:
         if meta.get("namespace") and meta["namespace"] != namespace:
             raise SealError(
                 f"the Secret's namespace {meta['namespace']!r} differs from --namespace {namespace!r}",
-                path=source, field="metadata.namespace",
+                path=source,
+                field="metadata.namespace",
             )
         meta["namespace"] = namespace
     annotations = dict(meta.get("annotations") or {})
@@ -130,13 +163,21 @@ def seal_secret(
         annotations = with_scope_annotations(annotations, check_scope(scope))
     scope = scope_from_annotations(annotations)
     if scope != CLUSTER_WIDE and not meta.get("namespace"):
-        raise SealError(f"a {scope} Secret must declare a namespace (or use --namespace)", path=source, field="metadata.namespace")
+        raise SealError(
+            f"a {scope} Secret must declare a namespace (or use --namespace)",
+            path=source,
+            field="metadata.namespace",
+        )
     for key in LEAKY_ANNOTATIONS:
         annotations.pop(key, None)
 
     items = secret_items(secret, source)
     if not items and not allow_empty:
-        raise SealError("the Secret has no data; pass allow_empty (--allow-empty-data) if that is intended", path=source, field="data")
+        raise SealError(
+            "the Secret has no data; pass allow_empty (--allow-empty-data) if that is intended",
+            path=source,
+            field="data",
+        )
     encrypted: dict[str, str] = {}
     for key in sorted(items):
         kept = reuse(key, items[key]) if reuse else None
@@ -147,7 +188,9 @@ def seal_secret(
     template_meta = {k: v for k, v in meta.items() if k not in SERVER_FIELDS and k != "annotations"}
     if annotations:
         template_meta["annotations"] = annotations
-    template_meta["creationTimestamp"] = None  # kubeseal always writes it; keeps round trips diff-free
+    template_meta["creationTimestamp"] = (
+        None  # kubeseal always writes it; keeps round trips diff-free
+    )
     template: dict[str, Any] = {"metadata": template_meta, "type": secret.get("type") or "Opaque"}
     if secret.get("immutable") is not None:
         template["immutable"] = secret["immutable"]
@@ -168,17 +211,28 @@ def seal_secret(
 
 
 def is_sealed_secret(obj: Any) -> bool:
-    return isinstance(obj, dict) and obj.get("kind") == KIND and str(obj.get("apiVersion", "")).startswith("bitnami.com/")
+    return (
+        isinstance(obj, dict)
+        and obj.get("kind") == KIND
+        and str(obj.get("apiVersion", "")).startswith("bitnami.com/")
+    )
 
 
-def unseal(sealed: dict[str, Any], private_keys: Sequence[RSAPrivateKey], *, source: str | None = None) -> dict[str, Any]:
+def unseal(
+    sealed: dict[str, Any], private_keys: Sequence[RSAPrivateKey], *, source: str | None = None
+) -> dict[str, Any]:
     """The Secret the controller would create (without ownerReferences: there is no live owner)."""
     if not is_sealed_secret(sealed):
-        raise SealError(f"expected a bitnami.com SealedSecret, found {sealed.get('apiVersion', '?')}/{sealed.get('kind', '?')}", path=source)
+        raise SealError(
+            f"expected a bitnami.com SealedSecret, found {sealed.get('apiVersion', '?')}/{sealed.get('kind', '?')}",
+            path=source,
+        )
     meta = sealed.get("metadata") or {}
     spec = sealed.get("spec") or {}
     if spec.get("data") and not spec.get("encryptedData"):
-        raise SealError("the deprecated spec.data format is not supported", path=source, field="spec.data")
+        raise SealError(
+            "the deprecated spec.data format is not supported", path=source, field="spec.data"
+        )
     # The controller binds the label to the SealedSecret's own metadata, not to spec.template.
     scope = scope_from_annotations(meta.get("annotations"))
     data: dict[str, bytes] = {}
@@ -217,7 +271,9 @@ def _label(scope: str, meta: dict[str, Any]) -> bytes:
 
 
 # Only plain item references are rendered; full Go templates + Sprig are the controller's business.
-_TEMPLATE_REF = re.compile(r'\{\{-?\s*(?:index\s+\.\s+"([-._a-zA-Z0-9]+)"|\.([A-Za-z_][A-Za-z0-9_]*))\s*-?\}\}')
+_TEMPLATE_REF = re.compile(
+    r'\{\{-?\s*(?:index\s+\.\s+"([-._a-zA-Z0-9]+)"|\.([A-Za-z_][A-Za-z0-9_]*))\s*-?\}\}'
+)
 
 
 def _render_template(text: str, data: dict[str, bytes], source: str | None, field: str) -> bytes:
@@ -228,7 +284,11 @@ def _render_template(text: str, data: dict[str, bytes], source: str | None, fiel
         return data[key].decode("utf-8", "surrogateescape")
 
     if "{{" in _TEMPLATE_REF.sub("", text):
-        raise SealError("only {{ index . \"key\" }} and {{ .key }} templates are supported offline", path=source, field=field)
+        raise SealError(
+            'only {{ index . "key" }} and {{ .key }} templates are supported offline',
+            path=source,
+            field=field,
+        )
     return _TEMPLATE_REF.sub(sub, text).encode("utf-8", "surrogateescape")
 
 

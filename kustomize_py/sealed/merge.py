@@ -45,12 +45,17 @@ def merge_into(
     SealedSecret whose items were sealed for different scopes cannot be fully decrypted.
     """
     if fmt == "json":
-        doc = json.loads(existing_text)
+        try:
+            doc = json.loads(existing_text)
+        except json.JSONDecodeError as err:
+            raise SealError(f"invalid JSON: {err.msg} (line {err.lineno})", path=path) from None
     else:
+        from ruamel.yaml.error import YAMLError
+
         yaml = _round_trip_yaml()
         try:
             docs = [d for d in yaml.load_all(existing_text) if d is not None]
-        except Exception as err:  # ruamel's error tree has no single base worth importing here
+        except (YAMLError, ValueError) as err:  # a SealedSecret holds no plaintext: safe to show
             raise SealError(f"cannot parse YAML: {err}", path=path) from None
         if len(docs) != 1:
             raise SealError("expected exactly one SealedSecret document", path=path)
@@ -60,8 +65,13 @@ def merge_into(
     meta = doc.get("metadata") or {}
     file_scope = scope_from_annotations(meta.get("annotations"))
     if scope is not None and scope != file_scope:
-        raise SealError(f"the file is sealed with scope {file_scope}; refusing to merge items sealed as {scope}", path=path)
-    update = seal_secret(secret, public_key, scope=file_scope, namespace=meta.get("namespace"), name=meta.get("name"))
+        raise SealError(
+            f"the file is sealed with scope {file_scope}; refusing to merge items sealed as {scope}",
+            path=path,
+        )
+    update = seal_secret(
+        secret, public_key, scope=file_scope, namespace=meta.get("namespace"), name=meta.get("name")
+    )
 
     spec = doc.setdefault("spec", {})
     _merge_map(spec, "encryptedData", update["spec"]["encryptedData"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from kustomize_py.errors import SealError
 
@@ -45,7 +45,11 @@ def scope_from_annotations(annotations: Mapping[str, object] | None) -> str:
 
 def with_scope_annotations(annotations: Mapping[str, str] | None, scope: str) -> dict[str, str]:
     """A copy of `annotations` with both scope keys removed and the one for `scope` set."""
-    out = {k: v for k, v in (annotations or {}).items() if k not in (ANNOTATION_NAMESPACE_WIDE, ANNOTATION_CLUSTER_WIDE)}
+    out = {
+        k: v
+        for k, v in (annotations or {}).items()
+        if k not in (ANNOTATION_NAMESPACE_WIDE, ANNOTATION_CLUSTER_WIDE)
+    }
     key = SCOPE_ANNOTATION[check_scope(scope)]
     if key:
         out[key] = "true"
