@@ -77,8 +77,22 @@ class Target:
     loader: Loader
     kustomization: Kustomization
     options: BuildOptions
-    build_metadata: list[str]
+    build_metadata: list[str]  # the top kustomization's, as the reference propagates it down
     origin_path: str | None  # path of this kustomization relative to the top, for origin annotations
+
+    @property
+    def tracking(self) -> bool:
+        """The reference tracks origins whenever the top kustomization has any buildMetadata."""
+        return bool(self.build_metadata)
+
+    @property
+    def file_name(self) -> str:
+        return os.path.basename(self.kustomization.path)
+
+    def configured_origin(self, api_version: str, kind: str) -> dict[str, Any]:
+        """Origin of something configured in this kustomization file (a generator or transformer)."""
+        configured_in = os.path.normpath(os.path.join(self.origin_path or "", self.file_name))
+        return {"configuredIn": configured_in, "configuredBy": {"apiVersion": api_version, "kind": kind}}
 
     @classmethod
     def at(cls, loader: Loader, options: BuildOptions, build_metadata: list[str] | None = None,
@@ -139,13 +153,17 @@ class Target:
             docs = load_all(data, source)
         except YamlError as err:
             raise _NotAFile(err, malformed=True) from None
+        if any(_has_nonstring_annotations(d) for d in docs):
+            from kustomize_py.resources import raw_annotation_text
+
+            raw_annotation_text(data, docs)
         resources = from_documents(docs, source)
         for res in resources:
             res.origin = self._origin_for(path)
         return resources
 
     def _origin_for(self, path: str) -> dict[str, Any] | None:
-        if "originAnnotations" not in self.build_metadata:
+        if not self.tracking:
             return None
         base = self.origin_path or ""
         return {"path": os.path.normpath(os.path.join(base, path)) if base else path}
@@ -225,6 +243,12 @@ class Target:
             from kustomize_py.transformers.plugins import run_validator_plugins
 
             run_validator_plugins(self, ra)
+
+
+def _has_nonstring_annotations(doc: Any) -> bool:
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    return isinstance(ann, dict) and any(not isinstance(v, str) for v in ann.values())
 
 
 class _NotAFile(Exception):

@@ -90,7 +90,8 @@ class Resource:
     suffixes: list[str] = attrs.Factory(list)
     needs_hash: bool = False
     behavior: str = ""
-    origin: dict[str, Any] | None = None
+    origin: dict[str, Any] | None = None  # config.kubernetes.io/origin, in the reference's field order
+    transformations: list[dict[str, Any]] = attrs.Factory(list)
     refvar_names: list[str] = attrs.Factory(list)
     allow_name_change: bool = False
     allow_kind_change: bool = False
@@ -170,4 +171,5 @@ class Resource:
             suffixes=list(self.suffixes),
             refvar_names=list(self.refvar_names),
             origin=dict(self.origin) if self.origin else None,
+            transformations=[dict(t) for t in self.transformations],
         )

@@ -109,7 +109,7 @@ def go_float(f: float) -> str:
         raise GeneratorError(f"cannot hash the unsupported number {f!r}")
     if f == 0:
         return "-0" if math.copysign(1, f) < 0 else "0"
-    shortest = Decimal(repr(f))  # the shortest digits that round-trip, like Go's precision -1
+    shortest = Decimal(repr(f)).normalize()  # shortest round-trip digits, like Go's precision -1
     if 1e-6 <= abs(f) < 1e21:
         return format(shortest, "f")
     sign, digits, exponent = shortest.as_tuple()

@@ -1,8 +1,12 @@
-"""The built-in transformers of one kustomization, run in the reference's fixed order."""
+"""The built-in transformers of one kustomization, run in the reference's fixed order.
+
+Each configured transformer instance is one step; with `buildMetadata` set, every step records
+itself on the resources (origin or transformation annotations) like the reference does.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from kustomize_py.errors import KustomizationError
 from kustomize_py.fieldspecs import FieldSpec, merge_specs
@@ -11,70 +15,98 @@ from kustomize_py.fieldspecs.spec import parse_specs
 if TYPE_CHECKING:
     from kustomize_py.pipeline import Accumulator, Target
 
+Step = tuple[str, Callable[[], None]]  # (builtin plugin kind, action)
 
-def run_all(target: Target, ra: Accumulator) -> None:
+
+def steps(target: Target, ra: Accumulator) -> list[Step]:
+    """The transformer instances this kustomization configures, in the reference's order."""
     k = target.kustomization
-    items = ra.resources.items
     cfg = ra.config
+    out: list[Step] = []
+
+    def items() -> list[Any]:
+        return ra.resources.items
+
     if k.get("patchesStrategicMerge"):
         from kustomize_py.transformers import patch
 
-        patch.apply_strategic_merge_files(target, ra, k.get("patchesStrategicMerge"))
-    if k.get("patches"):
+        out.append(("PatchStrategicMergeTransformer",
+                    lambda: patch.apply_strategic_merge_files(target, ra, k.get("patchesStrategicMerge"))))
+    for entry in k.get("patches", []):
         from kustomize_py.transformers import patch
 
-        patch.apply_patches(target, ra, k.get("patches"))
-    items = ra.resources.items
+        out.append(("PatchTransformer", lambda e=entry: patch.apply_patches(target, ra, [e])))
     if k.get("namespace"):
         from kustomize_py.transformers.namespace import set_namespace
 
-        set_namespace(items, k.get("namespace"), cfg.get("namespace"))
-        ra.resources.reindex()
+        def ns() -> None:
+            set_namespace(items(), k.get("namespace"), cfg.get("namespace"))
+            ra.resources.reindex()
+
+        out.append(("NamespaceTransformer", ns))
     if k.get("namePrefix"):
         from kustomize_py.transformers.prefix_suffix import add_affix
 
-        add_affix(items, cfg.get("namePrefix"), prefix=k.get("namePrefix"))
+        out.append(("PrefixTransformer", lambda: add_affix(items(), cfg.get("namePrefix"), prefix=k.get("namePrefix"))))
     if k.get("nameSuffix"):
         from kustomize_py.transformers.prefix_suffix import add_affix
 
-        add_affix(items, cfg.get("nameSuffix"), suffix=k.get("nameSuffix"))
-    run_labels(target, ra)
+        out.append(("SuffixTransformer", lambda: add_affix(items(), cfg.get("nameSuffix"), suffix=k.get("nameSuffix"))))
+    if k.get("labels") or k.get("commonLabels"):
+        out.extend(("LabelTransformer", fn) for fn in label_steps(target, ra))
     if k.get("commonAnnotations"):
         from kustomize_py.transformers.labels import add_pairs
 
-        add_pairs(items, k.get("commonAnnotations"), cfg.get("commonAnnotations"))
-    if k.get("patchesJson6902"):
+        out.append(("AnnotationsTransformer",
+                    lambda: add_pairs(items(), _strmap(k.get("commonAnnotations")), cfg.get("commonAnnotations"))))
+    for entry in k.get("patchesJson6902", []):
         from kustomize_py.transformers import patch
 
-        patch.apply_json6902_entries(target, ra, k.get("patchesJson6902"))
+        out.append(("PatchJson6902Transformer", lambda e=entry: patch.apply_json6902_entries(target, ra, [e])))
     for replica in k.get("replicas", []):
         from kustomize_py.transformers.replicas import set_replicas
 
-        set_replicas(ra.resources.items, replica, cfg.get("replicas"))
+        out.append(("ReplicaCountTransformer", lambda r=replica: set_replicas(items(), r, cfg.get("replicas"))))
     for image in k.get("images", []):
         from kustomize_py.transformers.images import set_images
 
         if not isinstance(image, dict):
             raise KustomizationError("images entries must be mappings", path=k.path, field="images")
-        set_images(ra.resources.items, image, cfg.get("images"))
+        out.append(("ImageTagTransformer", lambda i=image: set_images(items(), i, cfg.get("images"))))
     if k.get("replacements"):
         from kustomize_py.transformers.replacements import run_replacements
 
-        run_replacements(target, ra, k.get("replacements"))
-    ra.resources.reindex()
+        out.append(("ReplacementTransformer", lambda: run_replacements(target, ra, k.get("replacements"))))
+    return out
 
 
-def run_labels(target: Target, ra: Accumulator) -> None:
+def run_all(target: Target, ra: Accumulator) -> None:
+    for kind, action in steps(target, ra):
+        action()
+        ra.resources.reindex()
+        if target.tracking:
+            record_transformer(ra, target.configured_origin("builtin", kind))
+
+
+def record_transformer(ra: Accumulator, origin: dict[str, Any]) -> None:
+    """The reference notes each transformer on every resource: as its origin if it has none."""
+    for res in ra.resources.items:
+        if res.origin is None:
+            res.origin = dict(origin)
+        else:
+            res.transformations.append(dict(origin))
+
+
+def label_steps(target: Target, ra: Accumulator) -> list[Callable[[], None]]:
     from kustomize_py.transformers.labels import add_pairs
 
     k = target.kustomization
     cfg = ra.config
-    common = k.get("commonLabels") or {}
-    labels = k.get("labels") or []
-    for entry in labels:
+    out = []
+    for entry in k.get("labels") or []:
         if not isinstance(entry, dict):
             raise KustomizationError("labels entries must be mappings", path=k.path, field="labels")
-        pairs = {str(a): _str(b) for a, b in (entry.get("pairs") or {}).items()}
+        pairs = _strmap(entry.get("pairs") or {})
         specs = merge_specs(parse_specs(entry.get("fields") or [], k.path), cfg.get("labels"))
         if entry.get("includeSelectors"):
             specs = merge_specs(specs, cfg.get("commonLabels"))
@@ -82,9 +114,14 @@ def run_labels(target: Target, ra: Accumulator) -> None:
             if entry.get("includeTemplates"):
                 specs = merge_specs(specs, cfg.get("templateLabels"))
             specs = merge_specs(specs, [FieldSpec("metadata/labels", create=True)])
-        add_pairs(ra.resources.items, pairs, specs)
-    if common:
-        add_pairs(ra.resources.items, {str(a): _str(b) for a, b in common.items()}, cfg.get("commonLabels"))
+        out.append(lambda p=pairs, s=specs: add_pairs(ra.resources.items, p, s))
+    common = _strmap(k.get("commonLabels") or {})
+    out.append(lambda: add_pairs(ra.resources.items, common, cfg.get("commonLabels")))
+    return out
+
+
+def _strmap(m: dict[Any, Any]) -> dict[str, str]:
+    return {str(a): _str(b) for a, b in m.items()}
 
 
 def _str(v: Any) -> str:

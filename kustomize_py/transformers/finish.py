@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kustomize_py.resource import Resource
+from kustomize_py.resources import go_string
 
 if TYPE_CHECKING:
     from kustomize_py.pipeline import Accumulator, Target
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 ORIGIN = "config.kubernetes.io/origin"
+TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"
 MANAGED_BY = "app.kubernetes.io/managed-by"
-VERSION = "v5.6.0"
+# kubectl embeds kustomize without a release version, so the reference prints this:
+MANAGED_BY_VALUE = "kustomize-(devel)"
 
 
 def finish(top: Target, ra: Accumulator) -> list[Resource]:
@@ -48,9 +51,9 @@ def finish(top: Target, ra: Accumulator) -> list[Resource]:
             res.meta().setdefault("labels", {})
             if res.meta()["labels"] is None:
                 res.meta()["labels"] = {}
-            res.meta()["labels"][MANAGED_BY] = f"kustomize-{VERSION}"
+            res.meta()["labels"][MANAGED_BY] = MANAGED_BY_VALUE
     for res in ordered:
-        _clean_annotations(res, "originAnnotations" in meta)
+        _clean_annotations(res, "originAnnotations" in meta, "transformerAnnotations" in meta)
     return ordered
 
 
@@ -59,21 +62,47 @@ def _not_local(res: Resource) -> bool:
     return value is None or value == "false"
 
 
-def _clean_annotations(res: Resource, with_origin: bool) -> None:
+def _clean_annotations(res: Resource, with_origin: bool, with_transformations: bool) -> None:
+    extra = {}
     if with_origin and res.origin:
+        extra[ORIGIN] = origin_text(res.origin)
+    if with_transformations and res.transformations:
+        extra[TRANSFORMATIONS] = "".join(origin_text(t, item=True) for t in res.transformations)
+    if extra:
         meta = res.meta()
         ann = meta.get("annotations")
         if not isinstance(ann, dict):
             ann = meta["annotations"] = {}
-        ann[ORIGIN] = _origin_text(res.origin)
+        ann.update(extra)
+    meta = res.obj.get("metadata")
+    if not isinstance(meta, dict):
         return
-    if res.touched_annotations:
-        meta = res.obj.get("metadata")
-        if isinstance(meta, dict) and meta.get("annotations") == {}:
-            del meta["annotations"]
+    ann = meta.get("annotations")
+    if isinstance(ann, dict) and ann:
+        # the reference re-sets annotations as strings when it strips its build annotations
+        for key, value in ann.items():
+            if not isinstance(value, str):
+                ann[key] = go_string(value)
+    elif res.touched_annotations and ann == {}:
+        del meta["annotations"]
 
 
-def _origin_text(origin: dict) -> str:
-    from kustomize_py.yaml import dump
+_ORIGIN_ORDER = ("path", "repo", "ref", "configuredIn", "configuredBy")
+_ID_ORDER = ("apiVersion", "kind", "name", "namespace")
 
-    return dump(origin)
+
+def origin_text(origin: dict, item: bool = False) -> str:
+    """An origin as the reference marshals it: struct field order, not sorted."""
+    lines = []
+    for key in _ORIGIN_ORDER:
+        value = origin.get(key)
+        if not value:
+            continue
+        if key == "configuredBy":
+            lines.append("configuredBy:")
+            lines.extend(f"  {k}: {value[k]}" for k in _ID_ORDER if value.get(k))
+        else:
+            lines.append(f"{key}: {value}")
+    if item:
+        lines = [("- " if i == 0 else "  ") + line for i, line in enumerate(lines)]
+    return "".join(line + "\n" for line in lines)
