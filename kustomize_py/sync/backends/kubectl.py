@@ -1,0 +1,123 @@
+"""A real cluster through the `kubectl` binary: server-side apply as field manager kpy, JSON back."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from typing import Any
+
+from kustomize_py.sync.backends.base import ApplyError, BackendBase, ImmutableFieldError
+from kustomize_py.sync.health import Health, health
+from kustomize_py.sync.keys import APP_LABEL, ResourceKey, key_of, label_value
+
+FIELD_MANAGER = "kpy"
+_IMMUTABLE = re.compile(r"field is immutable|immutable field|may not change once set|Forbidden: updates to", re.I)
+_NOT_FOUND = re.compile(r"NotFound|not found|the server doesn't have a resource type", re.I)
+
+
+def resource_arg(key: ResourceKey) -> str:
+    """`Deployment.apps` / `ConfigMap`: a kind kubectl resolves without knowing the version."""
+    return f"{key.kind}.{key.group}" if key.group else key.kind
+
+
+class KubectlBackend(BackendBase):
+    """Runs `kubectl` (from PATH) with the user's kubeconfig and an optional `--context`."""
+
+    name = "kubectl"
+    hooks = True
+    track_label = True  # `list_owned` filters by label: kubectl cannot select by annotation
+    config_hash = True
+    waits = True
+
+    def __init__(self, context: str | None = None, *, kubeconfig: str | None = None,
+                 binary: str = "kubectl", force_conflicts: bool = True, timeout: float = 120):
+        self.context = context
+        self.kubeconfig = kubeconfig
+        self.binary = binary
+        self.force_conflicts = force_conflicts
+        self.timeout = timeout
+
+    def _base(self) -> list[str]:
+        cmd = [self.binary]
+        if self.kubeconfig:
+            cmd += ["--kubeconfig", self.kubeconfig]
+        if self.context:
+            cmd += ["--context", self.context]
+        return cmd
+
+    def _run(self, args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(self._base() + args, input=stdin, capture_output=True, text=True,
+                                  timeout=self.timeout, env=os.environ.copy())
+        except FileNotFoundError:
+            raise ApplyError(f"{self.binary} not found on PATH", field="--backend") from None
+        except subprocess.TimeoutExpired:
+            raise ApplyError(f"kubectl {args[0]} timed out after {self.timeout:.0f}s") from None
+
+    @staticmethod
+    def _fail(what: str, proc: subprocess.CompletedProcess[str]) -> ApplyError:
+        # kubectl's stderr never echoes Secret data (apply errors name fields, not values).
+        message = f"{what}: {proc.stderr.strip() or f'exit code {proc.returncode}'}"
+        return ImmutableFieldError(message) if _IMMUTABLE.search(proc.stderr) else ApplyError(message)
+
+    def _ns_args(self, key: ResourceKey) -> list[str]:
+        return ["--namespace", key.namespace] if key.namespace else []
+
+    # --- the protocol ---------------------------------------------------------------------
+    def get(self, key: ResourceKey) -> dict[str, Any] | None:
+        proc = self._run(["get", resource_arg(key), key.name, *self._ns_args(key), "-o", "json",
+                          "--ignore-not-found"])
+        if proc.returncode != 0:
+            if _NOT_FOUND.search(proc.stderr):
+                return None
+            raise self._fail(f"get {key}", proc)
+        return json.loads(proc.stdout) if proc.stdout.strip() else None
+
+    def list_owned(self, app: str) -> list[dict[str, Any]]:
+        proc = self._run(["api-resources", "--verbs=list,delete", "-o", "name"])
+        if proc.returncode != 0:
+            raise self._fail("api-resources", proc)
+        kinds = [r for r in proc.stdout.split() if r and not r.startswith("events")]
+        if not kinds:
+            return []
+        proc = self._run(["get", ",".join(kinds), "--all-namespaces", "-l", f"{APP_LABEL}={label_value(app)}",
+                          "-o", "json", "--ignore-not-found"])
+        if proc.returncode != 0:
+            raise self._fail(f"list objects of app {app}", proc)
+        return list((json.loads(proc.stdout) if proc.stdout.strip() else {}).get("items") or [])
+
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+        key = key_of(obj)
+        args = ["apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
+        if self.force_conflicts:
+            args.insert(2, "--force-conflicts")
+        if dry_run:
+            args.append("--dry-run=server")
+        proc = self._run(args, stdin=json.dumps(obj))
+        if proc.returncode != 0:
+            err = self._fail(f"apply {key}", proc)
+            if not (force and isinstance(err, ImmutableFieldError)):
+                raise err
+            if dry_run:
+                return obj  # a forced replace would succeed; nothing to show yet
+            self.delete(key, propagation="foreground", wait=True)
+            proc = self._run(args, stdin=json.dumps(obj))
+            if proc.returncode != 0:
+                raise self._fail(f"apply {key} after delete", proc)
+        return json.loads(proc.stdout) if proc.stdout.strip() else obj
+
+    def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground",
+               wait: bool = False) -> bool:
+        args = ["delete", resource_arg(key), key.name, *self._ns_args(key), "--ignore-not-found",
+                f"--cascade={propagation}", f"--wait={'true' if wait else 'false'}", "-o", "name"]
+        if dry_run:
+            args.append("--dry-run=server")
+        proc = self._run(args)
+        if proc.returncode != 0:
+            raise self._fail(f"delete {key}", proc)
+        return bool(proc.stdout.strip())
+
+    def health(self, key: ResourceKey) -> Health | None:
+        return health(self.get(key))
