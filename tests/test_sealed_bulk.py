@@ -220,3 +220,42 @@ def test_cli_all_and_check(repo, capsys, monkeypatch):
     assert rc == 0 and "unchanged: grafana/sealed/admin.yaml (0 sealed, 2 kept)" in err
     rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "-o", "x"], capsys, monkeypatch)
     assert rc == 1 and "--all takes no input file" in err
+
+
+def test_one_certificate_per_environment(tmp_path, capsys, monkeypatch):
+    for env in ("dev", "production"):
+        d = tmp_path / "grafana" / "secrets" / env
+        d.mkdir(parents=True)
+        (d / "admin.secret.yaml").write_text(
+            secret_text("grafana-admin", "monitoring", password=f"pw-{env}")
+        )
+    key_a = codec.load_private_keys((FIX / "a.key").read_bytes())[0]
+    key_b = codec.load_private_keys((FIX / "b.key").read_bytes())[0]
+    with pytest.raises(SealError, match="no certificate for environment 'production'"):
+        seal_all(tmp_path, {"dev": key_a.public_key()})
+    assert not (tmp_path / "grafana" / "sealed").exists()
+    rc, _, err = kpy(
+        [
+            "seal",
+            "--all",
+            str(tmp_path),
+            "--cert",
+            f"dev={FIX / 'a.crt'}",
+            "--cert",
+            f"production={FIX / 'b.crt'}",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert rc == 0, err
+    for env, key in (("dev", key_a), ("production", key_b)):
+        value = items_of(tmp_path / "grafana" / "sealed" / env / "admin.yaml")["password"]
+        plain = codec.decrypt_item(
+            [key], value, scope="strict", namespace="monitoring", name="grafana-admin"
+        )
+        assert plain == f"pw-{env}".encode()
+    # a default certificate covers environments without their own
+    outcomes = seal_all(tmp_path, {None: key_a.public_key(), "production": key_b.public_key()})
+    assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
+    rc, _, err = kpy(["seal", "--cert", f"dev={FIX / 'a.crt'}"], capsys, monkeypatch)
+    assert rc == 1 and "ENV=CERT is only for --all" in err

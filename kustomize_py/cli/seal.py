@@ -20,8 +20,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", nargs="?", default="-", help="the Secret to seal (default: stdin)")
     p.add_argument(
         "--cert",
-        default=os.environ.get("SEALED_SECRETS_CERT"),
-        help="controller certificate, PEM (first of a bundle); env SEALED_SECRETS_CERT",
+        action="append",
+        default=[],
+        metavar="[ENV=]CERT",
+        help="controller certificate, PEM (first of a bundle); env SEALED_SECRETS_CERT. "
+        "With --all, ENV=CERT (repeatable) gives the certificate for secrets/ENV/",
     )
     p.add_argument(
         "--scope",
@@ -84,9 +87,28 @@ def _read(path: str) -> bytes:
 def _public_key(args: argparse.Namespace) -> Any:
     from kustomize_py.sealed.codec import load_certificate
 
-    if not args.cert:
+    certs = _certs(args)
+    if list(certs) != [None]:
+        raise SealError("give exactly one --cert (ENV=CERT is only for --all)")
+    return load_certificate(_read(certs[None]), source=certs[None])
+
+
+def _certs(args: argparse.Namespace) -> dict[str | None, str]:
+    """--cert values as {environment or None: path}."""
+    values = args.cert or (
+        [os.environ["SEALED_SECRETS_CERT"]] if os.environ.get("SEALED_SECRETS_CERT") else []
+    )
+    if not values:
         raise SealError("--cert is required (kpy never asks a cluster for the certificate)")
-    return load_certificate(_read(args.cert), source=args.cert)
+    certs: dict[str | None, str] = {}
+    for value in values:
+        env, sep, path = value.partition("=")
+        key = env if sep and env and "/" not in env else None
+        path = path if key else value
+        if key in certs:
+            raise SealError(f"--cert given twice for {key or 'the default'}")
+        certs[key] = path
+    return certs
 
 
 def _emit(text: str, output: str | None, mode: int | None = None) -> None:
@@ -191,10 +213,12 @@ def _run_all(args: argparse.Namespace) -> int:
     from kustomize_py.sealed.bulk import seal_all
     from kustomize_py.sealed.codec import load_private_keys
 
-    public_key = _public_key(args)
+    from kustomize_py.sealed.codec import load_certificate
+
+    certs = {env: load_certificate(_read(path), source=path) for env, path in _certs(args).items()}
     private_keys = [k for path in args.key for k in load_private_keys(_read(path), source=path)]
     outcomes = seal_all(
-        args.all_root, public_key, private_keys=private_keys, scope=args.scope, write=not args.check
+        args.all_root, certs, private_keys=private_keys, scope=args.scope, write=not args.check
     )
     root = Path(args.all_root)
     for outcome in outcomes:

@@ -1,7 +1,8 @@
 """`kpy seal --all`: seal every git-ignored plaintext Secret source of a repo into its `sealed/` directory.
 
-Convention: `<dir>/secrets/<stem>.secret.yaml` (one Secret, never committed) is sealed into
-`<dir>/sealed/<stem>.yaml`. Re-running on unchanged inputs rewrites nothing (see docs/sealing.md).
+Convention: `<dir>/secrets/[<env>/]<stem>.secret.yaml` (one Secret, never committed) is sealed into
+`<dir>/sealed/[<env>/]<stem>.yaml`, with the certificate of <env>'s cluster. Re-running on
+unchanged inputs rewrites nothing (see docs/sealing.md).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import secrets as _secrets
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,11 +52,13 @@ class SealOutcome:
 
 
 def find_sources(root: str | os.PathLike[str]) -> list[Path]:
-    """Every `secrets/*.secret.{yaml,yml,json}` below root, hidden directories skipped, sorted."""
+    """Every `*.secret.{yaml,yml,json}` in or below a `secrets/` directory under root, sorted.
+
+    Hidden directories are skipped."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if os.path.basename(dirpath) != SOURCE_DIR:
+        if SOURCE_DIR not in Path(dirpath).relative_to(root).parts:
             continue
         for name in sorted(filenames):
             if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
@@ -63,13 +66,28 @@ def find_sources(root: str | os.PathLike[str]) -> list[Path]:
     return found
 
 
+def _split(source: Path) -> tuple[Path, tuple[str, ...]]:
+    """(the directory holding `secrets/`, the sub-directories between `secrets/` and the file)."""
+    parts = source.parent.parts
+    at = len(parts) - 1 - parts[::-1].index(SOURCE_DIR)
+    return Path(*parts[:at]), parts[at + 1 :]
+
+
+def environment_of(source: Path) -> str | None:
+    """The first directory under `secrets/` (an environment, so a cluster and its certificate)."""
+    sub = _split(source)[1]
+    return sub[0] if sub else None
+
+
 def output_path(source: Path) -> Path:
+    """`<dir>/secrets/<sub>/<stem>.secret.yaml` -> `<dir>/sealed/<sub>/<stem>.yaml`."""
     stem = next(source.name[: -len(s)] for s in SOURCE_SUFFIXES if source.name.endswith(s))
     if stem in ("", "kustomization", "Kustomization"):
         raise SealError(
             "this file name cannot be used (the sealed file would clash)", path=str(source)
         )
-    return source.parent.parent / OUTPUT_DIR / f"{stem}.yaml"
+    base, sub = _split(source)
+    return base.joinpath(OUTPUT_DIR, *sub, f"{stem}.yaml")
 
 
 def _digest(salt: bytes, plaintext: bytes) -> str:
@@ -233,7 +251,7 @@ def _git_check(paths: Sequence[Path]) -> None:
 
 def seal_all(
     root: str | os.PathLike[str],
-    public_key: RSAPublicKey,
+    certs: RSAPublicKey | Mapping[str | None, RSAPublicKey],
     *,
     private_keys: Sequence[RSAPrivateKey] = (),
     scope: str | None = None,
@@ -241,6 +259,8 @@ def seal_all(
 ) -> list[SealOutcome]:
     """Seal every plaintext source under `root`; write only files whose text changes.
 
+    `certs` is one public key for every source, or a map from environment (the first directory
+    under `secrets/`) to its cluster's key, where the key None is the default.
     An existing ciphertext is kept when its plaintext is unchanged: proven by decrypting it when
     `private_keys` are given (only keys matching `public_key` count), else by the local state file.
     Everything is computed before anything is written, so an error writes nothing.
@@ -248,10 +268,11 @@ def seal_all(
     root_path = Path(root)
     if not root_path.is_dir():
         raise SealError("not a directory", path=str(root))
-    cert_id = codec.fingerprint(public_key)
-    matching = [k for k in private_keys if codec.fingerprint(k.public_key()) == cert_id]
-    if private_keys and not matching:
-        raise SealError("none of the private keys belongs to the certificate")
+    by_env = dict(certs) if isinstance(certs, Mapping) else {None: certs}
+    key_ids = {codec.fingerprint(k.public_key()): k for k in private_keys}
+    cert_ids = {env: codec.fingerprint(pub) for env, pub in by_env.items()}
+    if private_keys and not set(key_ids) & set(cert_ids.values()):
+        raise SealError("none of the private keys belongs to a certificate given")
     sources = find_sources(root_path)
     by_dir: dict[Path, list[Path]] = {}
     for source in sources:
@@ -265,7 +286,16 @@ def seal_all(
         state = _load_state(directory)
         new_outputs: dict[str, Any] = {}
         for source in dir_sources:
-            outcome, entry = _plan_one(source, public_key, cert_id, matching, state, scope)
+            env = environment_of(source)
+            env_key = env if env in by_env else None
+            if env_key not in by_env:
+                raise SealError(
+                    f"no certificate for environment {env!r} (use --cert {env}=CERT)",
+                    path=str(source),
+                )
+            cert_id = cert_ids[env_key]
+            matching = [key_ids[cert_id]] if cert_id in key_ids else []
+            outcome, entry = _plan_one(source, by_env[env_key], cert_id, matching, state, scope)
             if outcome.output in seen_outputs:
                 raise SealError(
                     f"seals to the same file as {seen_outputs[outcome.output].name}",
