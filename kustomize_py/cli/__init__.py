@@ -11,6 +11,9 @@ COMMANDS: dict[str, str] = {
     "build": "build",
     "seal": "seal",
     "unseal": "unseal",
+    "sync": "sync",
+    "status": "sync",
+    "diff": "sync",
 }
 
 
