@@ -25,6 +25,7 @@ class BuildOptions:
     enable_helm: bool = False
     helm_command: str = "helm"
     warn: Any = None  # callable(str) for deprecation warnings; default: stderr
+    schema: Any = None  # strategic-merge schema; the reference keeps one per build (`openapi:`)
 
 
 @attrs.define
@@ -260,11 +261,10 @@ class _NotAFile(Exception):
 
 def _set_openapi(target: Target) -> None:
     """Record a kustomization's `openapi:` schema for strategic merges (the reference keeps it global)."""
-    openapi = target.kustomization.get("openapi")
-    if openapi:
+    if target.kustomization.get("openapi"):
         from kustomize_py.transformers.patch import set_openapi
 
-        set_openapi(target.loader, openapi)
+        set_openapi(target)
 
 
 def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
@@ -276,9 +276,6 @@ def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, ena
     if options.warn is None:
         options.warn = warnings.append
     top = Target.at(loader, options, origin_path="")
-    from kustomize_py.transformers import patch as _patch
-
-    _patch.reset_openapi()
     _set_openapi(top)
     ra = top.accumulate()
     from kustomize_py.transformers import finish

@@ -1,34 +1,215 @@
-"""`patches`, `patchesStrategicMerge`, `patchesJson6902`: selecting targets and applying patches."""
+"""`patches`, `patchesStrategicMerge`, `patchesJson6902`: loading patches, choosing their targets,
+and applying them with the strategic-merge or JSON 6902 engine."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kustomize_py.errors import PatchError
+from kustomize_py.errors import KpyError, PatchError, YamlError
+from kustomize_py.resource import Resource
 
 if TYPE_CHECKING:
-    from kustomize_py.loader import Loader
     from kustomize_py.pipeline import Accumulator, Target
 
-_OPENAPI: dict[str, Any] = {}
+
+# -- the merge schema (kustomization `openapi:`; the reference keeps one for the whole build) ------
+
+def set_openapi(target: Target) -> None:
+    """Use the schema a kustomization's `openapi:` names (a `path:` to swagger JSON/YAML)."""
+    from kustomize_py.merge import SchemaIndex
+    from kustomize_py.yaml import load
+
+    spec = target.kustomization.get("openapi") or {}
+    path = spec.get("path")
+    if path:
+        doc = load(target.loader.read_bytes(path), str(target.loader.root / path))
+        target.options.schema = SchemaIndex.from_openapi(doc, str(path))
+    elif spec.get("version") and spec.get("version") != "v1.21.2":
+        raise PatchError(f"unsupported openapi version {spec.get('version')!r}; kpy knows v1.21.2",
+                         path=target.kustomization.path, field="openapi")
 
 
-def reset_openapi() -> None:
-    _OPENAPI.clear()
+def _schema(target: Target) -> Any:
+    if target.options.schema is None:
+        from kustomize_py.merge import SchemaIndex
+
+        target.options.schema = SchemaIndex.builtin()
+    return target.options.schema
 
 
-def set_openapi(loader: Loader, openapi: dict[str, Any]) -> None:
-    _OPENAPI["loader"] = loader
-    _OPENAPI["spec"] = openapi
+# -- reading patches ----------------------------------------------------------------------------
+
+def _patch_resources(text: str | bytes, source: str) -> list[Resource]:
+    from kustomize_py.resources import from_documents
+    from kustomize_py.yaml import load_all
+
+    docs = load_all(text, source)
+    return from_documents(docs, source)
+
+
+def _text(target: Target, entry: dict[str, Any], what: str) -> tuple[str, str]:
+    """(patch text, source description) of a `patches`-style entry."""
+    patch = entry.get("patch")
+    path = entry.get("path")
+    patch = patch.strip() if isinstance(patch, str) else patch
+    if not patch and not path:
+        raise PatchError(f"must specify one of patch and path in {what}", path=target.kustomization.path)
+    if patch and path:
+        raise PatchError(f"patch and path can't be set at the same time in {what}", path=target.kustomization.path)
+    if patch:
+        if not isinstance(patch, str):
+            raise PatchError("patch must be a string (use `patch: |-`)", path=target.kustomization.path,
+                             field=what)
+        return patch, target.kustomization.path
+    try:
+        data = target.loader.read_text(str(path))
+    except KpyError as err:
+        raise PatchError(f"failed to get the patch file from path({path}): {err}",
+                         path=target.kustomization.path) from None
+    return data, str(target.loader.root / str(path))
+
+
+# -- strategic merge ----------------------------------------------------------------------------
+
+def _apply_smp(target: Target, res: Resource, patch: Resource) -> bool:
+    """Patch `res` in place; False when the patch deleted it."""
+    from kustomize_py.merge import strategic_merge
+
+    name, ns, kind = res.name, res.namespace, res.kind
+    if patch.allow_name_change or patch.allow_kind_change:
+        res.store_previous_id()
+    body = dict(patch.obj)
+    body["apiVersion"] = res.api_version
+    try:
+        merged = strategic_merge(res.obj, body, _schema(target))
+    except PatchError as err:
+        raise PatchError(err.message, path=patch.source, field=err.field) from None
+    if merged is None or merged == {}:
+        res.obj = {}
+        return False
+    res.obj = merged
+    if not patch.allow_kind_change:
+        res.obj["kind"] = kind
+    if not patch.allow_name_change:
+        res.set_name(name)
+    res.set_namespace(ns)
+    return True
+
+
+def _find_by_id(ra: Accumulator, patch: Resource, what: str) -> Resource:
+    want = patch.org_id().key()
+    found = [r for r in ra.resources.items if any(i.key() == want for i in r.all_ids())]
+    if len(found) == 1:
+        return found[0]
+    kind = "multiple matches" if found else "no matches"
+    raise PatchError(f"{what}: {kind} for Id {patch.org_id()}; failed to find unique target for patch "
+                     f"{patch.org_id()}", path=patch.source)
 
 
 def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str]) -> None:
-    raise PatchError("patchesStrategicMerge is not supported yet", path=target.kustomization.path)
+    """`patchesStrategicMerge`: each entry is a file, or inline YAML (possibly several documents)."""
+    patches: list[Resource] = []
+    for entry in entries:
+        try:
+            inline = _patch_resources(entry, target.kustomization.path) if "\n" in entry or ":" in entry else None
+        except (YamlError, KpyError):
+            inline = None
+        if inline:
+            patches.extend(inline)
+            continue
+        source = str(target.loader.root / entry)
+        patches.extend(_patch_resources(target.loader.read_bytes(entry), source))
+    if not patches:
+        raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
+    for patch in patches:
+        res = _find_by_id(ra, patch, "patchesStrategicMerge")
+        _apply_smp(target, res, patch)
+        ra.resources.reindex()
 
 
 def apply_patches(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
-    raise PatchError("patches is not supported yet", path=target.kustomization.path)
+    """`patches`: strategic merge or JSON 6902 (detected from the text), with optional target."""
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise PatchError("patches entries must be mappings with path or patch",
+                             path=target.kustomization.path, field="patches")
+        apply_patch_config(target, ra, entry)
+
+
+def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -> None:
+    """One PatchTransformer: {path|patch, target, options}."""
+    from kustomize_py.merge import is_json6902
+    from kustomize_py.selector import select
+
+    text, source = _text(target, entry, "patches")
+    options = entry.get("options") or {}
+    sel = entry.get("target")
+    if is_json6902(text):
+        if sel is None:
+            raise PatchError("must specify a target for JSON patch", path=source)
+        ops = _json_ops(text, source)
+        for res in select(ra.resources.items, sel):
+            res.store_previous_id()
+            _apply_json(res, ops, source)
+        ra.resources.reindex()
+        return
+    patches = _patch_resources(text, source)
+    if not patches:
+        raise PatchError("patch appears to be empty", path=source)
+    for p in patches:
+        p.allow_name_change = bool(options.get("allowNameChange"))
+        p.allow_kind_change = bool(options.get("allowKindChange"))
+    if sel is not None:
+        if len(patches) > 1:
+            raise PatchError("Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set "
+                             "`patches.target` field", path=source)
+        for res in select(ra.resources.items, sel):
+            _apply_smp(target, res, patches[0])
+        ra.resources.reindex()
+        return
+    for p in patches:
+        res = _find_by_id(ra, p, "no resource matches strategic merge patch")
+        _apply_smp(target, res, p)
+        ra.resources.reindex()
+
+
+# -- JSON 6902 ----------------------------------------------------------------------------------
+
+def _json_ops(text: str, source: str) -> list[dict[str, Any]]:
+    from kustomize_py.transformers.json6902 import parse_json6902
+
+    return parse_json6902(text, source)
+
+
+def _apply_json(res: Resource, ops: list[dict[str, Any]], source: str) -> None:
+    from kustomize_py.transformers.json6902 import apply_json6902
+
+    res.obj = apply_json6902(res.obj, ops, source)
 
 
 def apply_json6902_entries(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
-    raise PatchError("patchesJson6902 is not supported yet", path=target.kustomization.path)
+    """`patchesJson6902`: {target, path|patch}; the target must name a resource."""
+    from kustomize_py.selector import select
+
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise PatchError("patchesJson6902 entries must be mappings", path=target.kustomization.path)
+        sel = entry.get("target") or {}
+        if not sel.get("name"):
+            raise PatchError("must specify the target name", path=target.kustomization.path,
+                             field="patchesJson6902")
+        path, inline = entry.get("path"), entry.get("patch") or entry.get("jsonOp")
+        if not path and not inline:
+            raise PatchError("empty file path and empty jsonOp", path=target.kustomization.path)
+        if path and inline:
+            raise PatchError("must specify a file path or jsonOp, not both", path=target.kustomization.path)
+        if path:
+            text, source = target.loader.read_text(str(path)), str(target.loader.root / str(path))
+            if not text:
+                raise PatchError(f"patch file '{path}' empty seems to be empty", path=source)
+        else:
+            text, source = str(inline), target.kustomization.path
+        ops = _json_ops(text, source)
+        for res in select(ra.resources.items, sel):
+            _apply_json(res, ops, source)
+        ra.resources.reindex()

@@ -1,0 +1,136 @@
+"""Selecting resources like the reference's `target:` selectors: anchored regular expressions on
+group, version, kind, name and namespace (current or original), plus Kubernetes label and
+annotation selectors."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from kustomize_py.errors import KpyError
+from kustomize_py.resource import Resource
+
+_FIELDS = ("group", "version", "kind", "name", "namespace")
+
+
+@lru_cache(maxsize=512)
+def _regex(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(f"^(?:{pattern})$")
+    except re.error as err:
+        raise KpyError(f"invalid regular expression {pattern!r} in target selector: {err}") from None
+
+
+def _s(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+def compile_selector(sel: dict[str, Any]) -> Callable[[Resource], bool]:
+    """A predicate for a selector mapping (group, version, kind, name, namespace,
+    labelSelector, annotationSelector)."""
+    sel = dict(sel or {})
+    api = _s(sel.get("apiVersion"))
+    if api and not sel.get("version"):
+        g, _, v = api.rpartition("/")
+        sel.setdefault("group", g)
+        sel["version"] = v
+    pats = {f: _regex(_s(sel.get(f))) for f in _FIELDS if _s(sel.get(f))}
+    labels = parse_label_selector(_s(sel.get("labelSelector")))
+    annotations = parse_label_selector(_s(sel.get("annotationSelector")))
+
+    def match(res: Resource) -> bool:
+        cur, org = res.id, res.org_id()
+        if "namespace" in pats:
+            p = pats["namespace"]
+            if not p.match(org.effective_namespace) and not p.match(cur.effective_namespace):
+                return False
+        if "name" in pats:
+            p = pats["name"]
+            if not p.match(org.name) and not p.match(cur.name):
+                return False
+        for f in ("group", "version", "kind"):
+            if f in pats and not pats[f].match(getattr(cur, f)):
+                return False
+        if labels and not labels(_strmap(res.labels())):
+            return False
+        if annotations and not annotations(_strmap(res.annotations())):
+            return False
+        return True
+
+    return match
+
+
+def select(resources: Iterable[Resource], sel: dict[str, Any]) -> list[Resource]:
+    match = compile_selector(sel)
+    return [r for r in resources if match(r)]
+
+
+def _strmap(m: dict[Any, Any]) -> dict[str, str]:
+    return {str(k): ("true" if v is True else "false" if v is False else _s(v)) for k, v in m.items()}
+
+
+_REQ = re.compile(
+    r"\s*(?P<neg>!)?\s*(?P<key>[A-Za-z0-9][-A-Za-z0-9_./]*)\s*"
+    r"(?:(?P<op>==|!=|=|>|<)\s*(?P<val>[-A-Za-z0-9_.]*)|\s(?P<setop>in|notin)\s*\((?P<set>[^)]*)\))?\s*$"
+)
+
+
+def parse_label_selector(text: str) -> Callable[[dict[str, str]], bool] | None:
+    """A Kubernetes label selector (`a=b,c!=d,e in (x,y),!f,g`) as a predicate; None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    reqs: list[Callable[[dict[str, str]], bool]] = []
+    for part in _split_top(text):
+        m = _REQ.match(part)
+        if not m:
+            raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
+        key, neg, op, val, setop = m["key"], m["neg"], m["op"], m["val"], m["setop"]
+        if neg:
+            if op or setop:
+                raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
+            reqs.append(lambda l, k=key: k not in l)
+        elif setop:
+            values = {v.strip() for v in m["set"].split(",") if v.strip()}
+            if setop == "in":
+                reqs.append(lambda l, k=key, vs=values: k in l and l[k] in vs)
+            else:
+                reqs.append(lambda l, k=key, vs=values: k not in l or l[k] not in vs)
+        elif op in ("=", "=="):
+            reqs.append(lambda l, k=key, v=val: l.get(k) == v)
+        elif op == "!=":
+            reqs.append(lambda l, k=key, v=val: l.get(k) != v)
+        elif op in (">", "<"):
+            try:
+                bound = int(val)
+            except ValueError:
+                raise KpyError(f"for '{op}' operator, the value must be an integer: {part!r}") from None
+            reqs.append(lambda l, k=key, b=bound, o=op: _cmp_int(l.get(k), b, o))
+        else:
+            reqs.append(lambda l, k=key: k in l)
+    return lambda labels: all(r(labels) for r in reqs)
+
+
+def _cmp_int(value: str | None, bound: int, op: str) -> bool:
+    try:
+        n = int(value or "")
+    except ValueError:
+        return False
+    return n > bound if op == ">" else n < bound
+
+
+def _split_top(text: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return parts
