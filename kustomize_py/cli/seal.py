@@ -211,9 +211,7 @@ def _run_raw(args: argparse.Namespace, public_key: Any) -> int:
 
 def _run_all(args: argparse.Namespace) -> int:
     from kustomize_py.sealed.bulk import seal_all
-    from kustomize_py.sealed.codec import load_private_keys
-
-    from kustomize_py.sealed.codec import load_certificate
+    from kustomize_py.sealed.codec import load_certificate, load_private_keys
 
     certs = {env: load_certificate(_read(path), source=path) for env, path in _certs(args).items()}
     private_keys = [k for path in args.key for k in load_private_keys(_read(path), source=path)]
