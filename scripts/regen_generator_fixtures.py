@@ -26,7 +26,7 @@ LONG_TEXT = "0123456789" * 12
 
 CASES: dict[str, dict[str, str | bytes]] = {
     "literals": {
-        "kustomization.yaml": """\
+        "kustomization.yaml": f"""\
 configMapGenerator:
 - name: lit
   literals:
@@ -45,8 +45,8 @@ configMapGenerator:
   - num=12
   - yes=yes
   - "multi=line one\\nline two\\n"
-  - long=%s
-""" % LONG_TEXT,
+  - long={LONG_TEXT}
+""",
     },
     "files": {
         "kustomization.yaml": """\
@@ -182,8 +182,8 @@ secretGenerator:
   files: [tls.crt, tls.key]
 - name: custom
   type: example.com/custom
-  literals: [long=%s, b51=%s, b52=%s, b105=%s]
-""" % (LONG_TEXT, "x" * 51, "x" * 52, "y" * 105),
+  literals: [long={}, b51={}, b52={}, b105={}]
+""".format(LONG_TEXT, "x" * 51, "x" * 52, "y" * 105),
         "tls.crt": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
         "tls.key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
     },

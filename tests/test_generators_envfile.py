@@ -12,12 +12,19 @@ from kustomize_py.generators.envfile import split_lines
 
 def test_basic_rules() -> None:
     content = (
-        b"A=1\n# comment\n\n   \n  B=2\nNOVALUE\nEMPTY=\nQ=\"kept\"\nT=trail   \n"
+        b'A=1\n# comment\n\n   \n  B=2\nNOVALUE\nEMPTY=\nQ="kept"\nT=trail   \n'
         b"EQ=a=b\n=skipped\nSPACE KEY =x\n\t#tab comment\nLAST=end"
     )
     assert parse_env(content) == [
-        ("A", "1"), ("B", "2"), ("NOVALUE", ""), ("EMPTY", ""), ("Q", '"kept"'), ("T", "trail   "),
-        ("EQ", "a=b"), ("SPACE KEY ", "x"), ("LAST", "end"),
+        ("A", "1"),
+        ("B", "2"),
+        ("NOVALUE", ""),
+        ("EMPTY", ""),
+        ("Q", '"kept"'),
+        ("T", "trail   "),
+        ("EQ", "a=b"),
+        ("SPACE KEY ", "x"),
+        ("LAST", "end"),
     ]
 
 
@@ -54,7 +61,10 @@ def test_invalid_utf8_after_a_too_long_line_is_never_seen() -> None:
 @pytest.mark.parametrize(
     ("content", "expected_lines"),
     [
-        (b"A=1\n" + b"x" * 65535 + b"\nC=3\n", 3),  # 65535 bytes + LF fills the 64 KiB buffer exactly
+        (
+            b"A=1\n" + b"x" * 65535 + b"\nC=3\n",
+            3,
+        ),  # 65535 bytes + LF fills the 64 KiB buffer exactly
         (b"A=1\n" + b"x" * 65536 + b"\nC=3\n", 1),  # one more: this line and the rest are dropped
         (b"A=1\n" + b"x" * 65535, 2),  # last line without LF
         (b"A=1\n" + b"x" * 65536, 1),

@@ -37,7 +37,9 @@ def _same_id(a: dict[str, Any], b: dict[str, Any]) -> bool:
     def ns(o: dict[str, Any]) -> str:
         return o["metadata"].get("namespace") or "default"
 
-    return a["kind"] == b["kind"] and a["metadata"]["name"] == b["metadata"]["name"] and ns(a) == ns(b)
+    return (
+        a["kind"] == b["kind"] and a["metadata"]["name"] == b["metadata"]["name"] and ns(a) == ns(b)
+    )
 
 
 def _absorb(acc: list[Generated], new: Generated) -> None:
@@ -65,7 +67,9 @@ def _accumulate(directory: Path) -> list[Generated]:
         if path.is_dir():
             acc.extend(_accumulate(path))
         else:
-            acc.extend(Generated(d, False, "create") for d in yaml.safe_load_all(path.read_text()) if d)
+            acc.extend(
+                Generated(d, False, "create") for d in yaml.safe_load_all(path.read_text()) if d
+            )
     global_options = kust.get("generatorOptions")
     for args in kust.get("configMapGenerator") or []:
         _absorb(acc, make_configmap(args, loader, global_options))

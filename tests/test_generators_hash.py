@@ -1,4 +1,4 @@
-"""The name-suffix hash: Go-compatible JSON, and equality with the reference on random generator input.
+"""The name-suffix hash: Go-compatible JSON, and agreement with the reference on random input.
 
 The reference tests run the reference renderer once per batch of random generators and skip
 when it is not installed.
@@ -19,22 +19,32 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kustomize_py.errors import GeneratorError
-from kustomize_py.generators import hash_input, hash_suffix, make_configmap, make_secret, with_hash_suffix
+from kustomize_py.generators import (
+    hash_input,
+    hash_suffix,
+    make_configmap,
+    make_secret,
+    with_hash_suffix,
+)
 from kustomize_py.generators.hash import go_float, go_json
 from kustomize_py.loader import Loader
 
 REFERENCE = os.environ.get("KPY_REFERENCE", "/usr/lib/google-cloud-sdk/bin/kubectl.1.33")
-needs_reference = pytest.mark.skipif(not os.path.exists(REFERENCE), reason="reference renderer not installed")
+needs_reference = pytest.mark.skipif(
+    not os.path.exists(REFERENCE), reason="reference renderer not installed"
+)
 
 
 def _reference_names(directory: Path) -> dict[tuple[str, str], str]:
     """(kind, name before the hash) → full name, from the reference's rendering of `directory`."""
-    run = subprocess.run([REFERENCE, "kustomize", str(directory)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [REFERENCE, "kustomize", str(directory)], capture_output=True, text=True, check=False
+    )
     assert run.returncode == 0, run.stderr
     names: dict[tuple[str, str], str] = {}
     for doc in run.stdout.split("\n---\n"):
-        kind = re.search(r"^kind: (\S+)$", doc, re.M)
-        name = re.search(r"^  name: (\S+)$", doc, re.M)
+        kind = re.search(r"^kind: (\S+)$", doc, re.MULTILINE)
+        name = re.search(r"^  name: (\S+)$", doc, re.MULTILINE)
         assert kind and name, doc
         names[(kind.group(1), name.group(1).split("-")[0])] = name.group(1)
     return names
@@ -45,14 +55,21 @@ def _reference_names(directory: Path) -> dict[tuple[str, str], str]:
 
 def test_name_labels_namespace_do_not_enter_the_hash() -> None:
     a = {"kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}}
-    b = {"kind": "ConfigMap", "metadata": {"name": "pre-b", "namespace": "x", "labels": {"l": "1"}}, "data": {"k": "v"}}
+    b = {
+        "kind": "ConfigMap",
+        "metadata": {"name": "pre-b", "namespace": "x", "labels": {"l": "1"}},
+        "data": {"k": "v"},
+    }
     assert hash_suffix(a) == hash_suffix(b)
     assert hash_suffix(a) != hash_suffix({**a, "data": {"k": "w"}})
 
 
 def test_hash_inputs_per_kind() -> None:
     assert hash_input({"kind": "ConfigMap"}) == '{"data":"","kind":"ConfigMap","name":""}'
-    assert hash_input({"kind": "ConfigMap", "binaryData": "x"}) == '{"data":"","kind":"ConfigMap","name":""}'
+    assert (
+        hash_input({"kind": "ConfigMap", "binaryData": "x"})
+        == '{"data":"","kind":"ConfigMap","name":""}'
+    )
     assert hash_input({"kind": "ConfigMap", "binaryData": {"b": "AA=="}}) == (
         '{"binaryData":{"b":"AA=="},"data":"","kind":"ConfigMap","name":""}'
     )
@@ -74,12 +91,21 @@ def test_hash_suffix_alphabet() -> None:
 
 
 def test_go_json_strings_and_numbers() -> None:
-    assert go_json({"b": "<&>\u2028", "a": "\n\t\b\f\x01\x7f\"\\é"}) == (
+    assert go_json({"b": "<&>\u2028", "a": '\n\t\b\f\x01\x7f"\\é'}) == (
         '{"a":"\\n\\t\\b\\f\\u0001\x7f\\"\\\\é","b":"\\u003c\\u0026\\u003e\\u2028"}'
     )
-    assert go_json([1, 1.0, -0.25, True, None, 12345678901234567890]) == "[1,1,-0.25,true,null,12345678901234567000]"
+    assert (
+        go_json([1, 1.0, -0.25, True, None, 12345678901234567890])
+        == "[1,1,-0.25,true,null,12345678901234567000]"
+    )
     assert [go_float(f) for f in (1e21, 1e20, 1.5e-7, 1e-6, 1e-10, -0.0, 100.0)] == [
-        "1e+21", "100000000000000000000", "1.5e-7", "0.000001", "1e-10", "-0", "100",
+        "1e+21",
+        "100000000000000000000",
+        "1.5e-7",
+        "0.000001",
+        "1e-10",
+        "-0",
+        "100",
     ]
 
 
@@ -108,13 +134,22 @@ def test_hash_of_non_string_values_matches_reference(tmp_path: Path) -> None:
         "    - {op: add, path: /data/m, value: {z: 1, a: [1, 'x']}}\n"
         "    - {op: add, path: /data/html, value: '<&>'}\n"
     )
-    data = {"a": "1", "i": 12, "f": 1.5, "small": 1.5e-7, "big": 1e21, "bigint": 12345678901234567890,
-            "b": True, "m": {"z": 1, "a": [1, "x"]}, "html": "<&>"}
+    data = {
+        "a": "1",
+        "i": 12,
+        "f": 1.5,
+        "small": 1.5e-7,
+        "big": 1e21,
+        "bigint": 12345678901234567890,
+        "b": True,
+        "m": {"z": 1, "a": [1, "x"]},
+        "html": "<&>",
+    }
     expected = _reference_names(tmp_path)[("ConfigMap", "nums")]
     assert f"nums-{hash_suffix({'kind': 'ConfigMap', 'data': data})}" == expected
 
 
-# Text that survives a YAML/JSON round trip unchanged (no controls, surrogates or unassigned points),
+# Text that survives a YAML/JSON round trip (no controls, surrogates or unassigned code points),
 # plus characters that matter to the encoding.
 _text = st.text(
     st.one_of(
@@ -123,8 +158,13 @@ _text = st.text(
     ),
     max_size=90,
 )
-_env_value = st.text(st.characters(blacklist_categories=("Cs", "Cn", "Cc"), whitelist_characters="\t\r"), max_size=40)
-_key_tail = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn"), blacklist_characters="=\u2028\u2029"), max_size=8)
+_env_value = st.text(
+    st.characters(blacklist_categories=("Cs", "Cn", "Cc"), whitelist_characters="\t\r"), max_size=40
+)
+_key_tail = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cn"), blacklist_characters="=\u2028\u2029"),
+    max_size=8,
+)
 _space = st.text(st.sampled_from(["\t", " ", "\u00a0", "\u3000", "\u2028", "\v"]), max_size=3)
 _env_line = st.one_of(
     st.tuples(st.just("pair"), _space, _key_tail, _env_value, st.sampled_from(["\n", "\r\n"])),
@@ -139,7 +179,9 @@ _generator = st.fixed_dictionaries(
         "literals": st.lists(st.tuples(_key_tail, _text), max_size=4),
         "env": st.lists(_env_line, max_size=6),
         "bom": st.booleans(),
-        "files": st.lists(st.tuples(st.booleans(), st.one_of(st.binary(max_size=120), _text)), max_size=3),
+        "files": st.lists(
+            st.tuples(st.booleans(), st.one_of(st.binary(max_size=120), _text)), max_size=3
+        ),
         "nohash": st.booleans(),
     }
 )
@@ -155,7 +197,12 @@ def _write_batch(root: Path, batch: list[dict[str, Any]]) -> dict[str, list[dict
         if g["env"]:
             lines = []
             for j, (what, space, key, value, end) in enumerate(g["env"]):
-                text = {"pair": f"e{j}{key}={value}", "bare": f"e{j}{key}", "comment": f"#{key}", "blank": ""}[what]
+                text = {
+                    "pair": f"e{j}{key}={value}",
+                    "bare": f"e{j}{key}",
+                    "comment": f"#{key}",
+                    "blank": "",
+                }[what]
                 lines.append(space + text + end)
             content = ("\ufeff" if g["bom"] else "") + "".join(lines)
             (root / f"g{i}.env").write_bytes(content.encode("utf-8"))
@@ -163,7 +210,9 @@ def _write_batch(root: Path, batch: list[dict[str, Any]]) -> dict[str, list[dict
         files = []
         for j, (keyed, content) in enumerate(g["files"]):
             name = f"g{i}f{j}.dat"
-            (root / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            (root / name).write_bytes(
+                content if isinstance(content, bytes) else content.encode("utf-8")
+            )
             files.append(f"k{j}={name}" if keyed else name)
         if files:
             entry["files"] = files
@@ -176,13 +225,21 @@ def _write_batch(root: Path, batch: list[dict[str, Any]]) -> dict[str, list[dict
         else:
             kust["configMapGenerator"].append(entry)
     # JSON is YAML; escape the characters YAML would treat as line breaks inside a scalar.
-    text = json.dumps(kust, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = (
+        json.dumps(kust, ensure_ascii=False)
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
     (root / "kustomization.yaml").write_text(text, encoding="utf-8")
     return kust
 
 
 @needs_reference
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.lists(_generator, min_size=20, max_size=20))
 def test_random_generators_match_reference_names(batch: list[dict[str, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,8 +247,10 @@ def test_random_generators_match_reference_names(batch: list[dict[str, Any]]) ->
         kust = _write_batch(root, batch)
         expected = _reference_names(root)
         loader = Loader.at(root)
-        for kind, entries, make in (("ConfigMap", kust["configMapGenerator"], make_configmap),
-                                    ("Secret", kust["secretGenerator"], make_secret)):
+        for kind, entries, make in (
+            ("ConfigMap", kust["configMapGenerator"], make_configmap),
+            ("Secret", kust["secretGenerator"], make_secret),
+        ):
             for args in entries:
                 g = make(args, loader)
                 ours = with_hash_suffix(g.obj) if g.needs_hash else g.obj

@@ -1,4 +1,4 @@
-"""Generator building blocks: literal and file sources, options, base64 layout, merge/replace rules."""
+"""Generator parts: literal and file sources, options, base64 layout, merge/replace rules."""
 
 from __future__ import annotations
 
@@ -78,7 +78,12 @@ def test_b64_wrapped_layout() -> None:
 def test_merge_options_rules() -> None:
     merged = merge_options(
         {"labels": {"a": "local"}, "disableNameSuffixHash": False},
-        {"labels": {"a": "global", "b": "global"}, "annotations": {"n": "g"}, "disableNameSuffixHash": True, "immutable": True},
+        {
+            "labels": {"a": "global", "b": "global"},
+            "annotations": {"n": "g"},
+            "disableNameSuffixHash": True,
+            "immutable": True,
+        },
     )
     assert merged == {
         "labels": {"a": "local", "b": "global"},
@@ -86,7 +91,12 @@ def test_merge_options_rules() -> None:
         "disableNameSuffixHash": True,
         "immutable": True,
     }
-    assert merge_options(None, None) == {"labels": {}, "annotations": {}, "disableNameSuffixHash": False, "immutable": False}
+    assert merge_options(None, None) == {
+        "labels": {},
+        "annotations": {},
+        "disableNameSuffixHash": False,
+        "immutable": False,
+    }
     with pytest.raises(GeneratorError):
         merge_options({"labels": {"a": True}}, None)
     with pytest.raises(GeneratorError):
@@ -97,22 +107,42 @@ def test_make_configmap_shape(tmp_path: Path) -> None:
     (tmp_path / "b.bin").write_bytes(b"\xff")
     (tmp_path / "t.txt").write_text("text\n")
     g = make_configmap(
-        {"name": "cm", "namespace": "ns", "behavior": "merge", "literals": ["z=1"], "files": ["b.bin", "t.txt"],
-         "options": {"immutable": True, "labels": {"l": "v"}}},
+        {
+            "name": "cm",
+            "namespace": "ns",
+            "behavior": "merge",
+            "literals": ["z=1"],
+            "files": ["b.bin", "t.txt"],
+            "options": {"immutable": True, "labels": {"l": "v"}},
+        },
         Loader.at(tmp_path),
         {"annotations": {"a": "b"}, "disableNameSuffixHash": True},
     )
     assert g.obj == {
-        "apiVersion": "v1", "kind": "ConfigMap",
-        "metadata": {"name": "cm", "namespace": "ns", "labels": {"l": "v"}, "annotations": {"a": "b"}},
-        "data": {"t.txt": "text\n", "z": "1"}, "binaryData": {"b.bin": "/w=="}, "immutable": True,
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "cm",
+            "namespace": "ns",
+            "labels": {"l": "v"},
+            "annotations": {"a": "b"},
+        },
+        "data": {"t.txt": "text\n", "z": "1"},
+        "binaryData": {"b.bin": "/w=="},
+        "immutable": True,
     }
     assert (g.needs_hash, g.behavior) == (False, "merge")
 
 
 def test_make_secret_shape(tmp_path: Path) -> None:
     g = make_secret({"name": "s", "literals": ["k=v"]}, Loader.at(tmp_path))
-    assert g.obj == {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": "Opaque", "data": {"k": "dg=="}}
+    assert g.obj == {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "s"},
+        "type": "Opaque",
+        "data": {"k": "dg=="},
+    }
     assert (g.needs_hash, g.behavior) == (True, "create")
     assert make_secret({"name": "e"}, Loader.at(tmp_path)).obj["data"] == {}
 
@@ -138,7 +168,12 @@ def test_loader_errors_keep_their_class(tmp_path: Path) -> None:
 
 def test_normalize_behavior() -> None:
     assert [normalize_behavior(b) for b in ("create", "merge", "replace", None, "", "bogus")] == [
-        "create", "merge", "replace", "create", "create", "create",
+        "create",
+        "merge",
+        "replace",
+        "create",
+        "create",
+        "create",
     ]
 
 
@@ -153,28 +188,46 @@ def test_check_behavior() -> None:
 
 
 def test_merged_needs_hash_is_and() -> None:
-    assert [merged_needs_hash(a, b) for a, b in ((True, True), (True, False), (False, True), (False, False))] == [
-        True, False, False, False,
+    assert [
+        merged_needs_hash(a, b)
+        for a, b in ((True, True), (True, False), (False, True), (False, False))
+    ] == [
+        True,
+        False,
+        False,
+        False,
     ]
 
 
 OLD = {
-    "apiVersion": "v1", "kind": "ConfigMap",
+    "apiVersion": "v1",
+    "kind": "ConfigMap",
     "metadata": {
-        "name": "pre-cm", "namespace": "ns",
+        "name": "pre-cm",
+        "namespace": "ns",
         "labels": {"l1": "old", "l2": "old"},
-        "annotations": {"a1": "old", "config.kubernetes.io/origin": "path: base\n",
-                        "internal.config.kubernetes.io/previousNames": "cm"},
+        "annotations": {
+            "a1": "old",
+            "config.kubernetes.io/origin": "path: base\n",
+            "internal.config.kubernetes.io/previousNames": "cm",
+        },
     },
     "data": {"keep": "old", "over": "old", "n": 1, "b": True, "z": None},
     "binaryData": {"bin": "AA=="},
     "immutable": True,
 }
 NEW = {
-    "apiVersion": "v1", "kind": "ConfigMap",
-    "metadata": {"name": "cm", "labels": {"l2": "new"},
-                 "annotations": {"a2": "new", "config.kubernetes.io/origin": "path: overlay\n",
-                                 "internal.config.kubernetes.io/refBy": "x"}},
+    "apiVersion": "v1",
+    "kind": "ConfigMap",
+    "metadata": {
+        "name": "cm",
+        "labels": {"l2": "new"},
+        "annotations": {
+            "a2": "new",
+            "config.kubernetes.io/origin": "path: overlay\n",
+            "internal.config.kubernetes.io/refBy": "x",
+        },
+    },
     "data": {"over": "new"},
 }
 
@@ -184,12 +237,18 @@ def test_merge() -> None:
     out = merge_generated(old, new, "merge")
     assert (old, new) == (OLD, NEW)  # inputs untouched
     assert out == {
-        "apiVersion": "v1", "kind": "ConfigMap",
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
         "metadata": {
-            "name": "pre-cm", "namespace": "ns",
+            "name": "pre-cm",
+            "namespace": "ns",
             "labels": {"l1": "old", "l2": "new"},
-            "annotations": {"a1": "old", "a2": "new", "config.kubernetes.io/origin": "path: base\n",
-                            "internal.config.kubernetes.io/previousNames": "cm"},
+            "annotations": {
+                "a1": "old",
+                "a2": "new",
+                "config.kubernetes.io/origin": "path: base\n",
+                "internal.config.kubernetes.io/previousNames": "cm",
+            },
         },
         "data": {"b": "true", "keep": "old", "n": "1", "over": "new", "z": ""},
         "binaryData": {"bin": "AA=="},
@@ -206,8 +265,17 @@ def test_replace() -> None:
 
 def test_merge_drops_empty_maps_and_namespace() -> None:
     old = {"kind": "Secret", "metadata": {"name": "s"}, "type": "Opaque", "data": {}}
-    new = {"kind": "Secret", "metadata": {"name": "s", "namespace": "x"}, "type": "Opaque", "data": {}}
-    assert merge_generated(old, new, "merge") == {"kind": "Secret", "metadata": {"name": "s"}, "type": "Opaque"}
+    new = {
+        "kind": "Secret",
+        "metadata": {"name": "s", "namespace": "x"},
+        "type": "Opaque",
+        "data": {},
+    }
+    assert merge_generated(old, new, "merge") == {
+        "kind": "Secret",
+        "metadata": {"name": "s"},
+        "type": "Opaque",
+    }
 
 
 def test_merge_rejects_create() -> None:

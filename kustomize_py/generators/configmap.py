@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kustomize_py.generators.objects import Generated, apply_options, base_object, normalize_behavior
+from kustomize_py.generators.objects import (
+    Generated,
+    apply_options,
+    base_object,
+    normalize_behavior,
+)
 from kustomize_py.generators.sources import b64_wrapped, load_pairs, merge_options, unique_pairs
 from kustomize_py.loader import Loader
 
@@ -23,14 +28,18 @@ def make_configmap(
     """
     obj = base_object("ConfigMap", args, source)
     options = merge_options(args.get("options"), global_options)
-    values = unique_pairs(load_pairs(args, loader, source), "ConfigMap", obj["metadata"]["name"], source)
+    values = unique_pairs(
+        load_pairs(args, loader, source), "ConfigMap", obj["metadata"]["name"], source
+    )
     data, binary = split_text_and_binary(values)
     if data:
         obj["data"] = data
     if binary:
         obj["binaryData"] = binary
     apply_options(obj, options)
-    return Generated(obj, not options["disableNameSuffixHash"], normalize_behavior(args.get("behavior")))
+    return Generated(
+        obj, not options["disableNameSuffixHash"], normalize_behavior(args.get("behavior"))
+    )
 
 
 def split_text_and_binary(values: dict[str, str | bytes]) -> tuple[dict[str, str], dict[str, str]]:

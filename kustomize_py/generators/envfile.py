@@ -1,4 +1,4 @@
-"""Parse `.env` files (configMapGenerator/secretGenerator `envs`) the way Kustomize v5.6.0 reads them."""
+"""Parse the `.env` files of configMapGenerator/secretGenerator `envs` as Kustomize v5.6.0 does."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def parse_env(content: bytes, source: str = "<env>") -> list[tuple[str, str]]:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             # The line may hold a secret: name the place, never the content.
-            raise GeneratorError(f"line {number + 1} has invalid UTF-8 bytes", path=source) from None
+            raise GeneratorError(
+                f"line {number + 1} has invalid UTF-8 bytes", path=source
+            ) from None
         if number == 0 and line.startswith(_BOM):
             line = line[1:]
         line = _lstrip_go(line)

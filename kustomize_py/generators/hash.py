@@ -20,7 +20,13 @@ _ONLY_IF_MAP = {"ConfigMap": ("binaryData",), "Secret": ("stringData",)}
 _SAFE = str.maketrans("013ae", "ghkmt")
 
 # Go's encoding/json escapes these for safe embedding in HTML.
-_HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_HTML_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def hash_suffix(obj: dict[str, Any]) -> str:
@@ -41,7 +47,9 @@ def hash_input(obj: dict[str, Any]) -> str:
     """The exact text Kustomize hashes: a compact, key-sorted JSON of a few fields."""
     kind = obj.get("kind")
     if kind not in _ALWAYS:
-        raise GeneratorError(f"cannot compute a name hash for kind {kind!r}; only ConfigMap and Secret")
+        raise GeneratorError(
+            f"cannot compute a name hash for kind {kind!r}; only ConfigMap and Secret"
+        )
     fields: dict[str, Any] = {"kind": kind, "name": ""}
     for field in _ALWAYS[kind]:
         value = obj.get(field)

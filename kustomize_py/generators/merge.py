@@ -65,7 +65,9 @@ def merge_generated(existing: dict[str, Any], new: dict[str, Any], behavior: str
     old_meta = existing.get("metadata") or {}
     meta = out.setdefault("metadata", {})
 
-    _set_or_drop(meta, "labels", {**_str_map(old_meta.get("labels")), **_str_map(meta.get("labels"))})
+    _set_or_drop(
+        meta, "labels", {**_str_map(old_meta.get("labels")), **_str_map(meta.get("labels"))}
+    )
     old_ann = _str_map(old_meta.get("annotations"))
     new_ann = _str_map(meta.get("annotations"))
     annotations = _merge_annotations(old_ann, new_ann)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from kustomize_py.errors import GeneratorError
-from kustomize_py.generators.objects import Generated, apply_options, base_object, normalize_behavior
+from kustomize_py.generators.objects import (
+    Generated,
+    apply_options,
+    base_object,
+    normalize_behavior,
+)
 from kustomize_py.generators.sources import b64_wrapped, load_pairs, merge_options, unique_pairs
 from kustomize_py.loader import Loader
 
@@ -28,10 +33,14 @@ def make_secret(
         raise GeneratorError("expected a string", path=source, field="type")
     obj["type"] = secret_type
     options = merge_options(args.get("options"), global_options)
-    values = unique_pairs(load_pairs(args, loader, source), "Secret", obj["metadata"]["name"], source)
+    values = unique_pairs(
+        load_pairs(args, loader, source), "Secret", obj["metadata"]["name"], source
+    )
     obj["data"] = {
         key: b64_wrapped(value.encode("utf-8") if isinstance(value, str) else value)
         for key, value in sorted(values.items())
     }
     apply_options(obj, options)
-    return Generated(obj, not options["disableNameSuffixHash"], normalize_behavior(args.get("behavior")))
+    return Generated(
+        obj, not options["disableNameSuffixHash"], normalize_behavior(args.get("behavior"))
+    )

@@ -1,10 +1,11 @@
-"""Key/value sources of a generator (envs, literals, files) and generator options, as Kustomize reads them."""
+"""A generator's key/value sources (envs, literals, files) and its options, read like Kustomize."""
 
 from __future__ import annotations
 
 import base64
 import posixpath
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from kustomize_py.errors import GeneratorError, KpyError
 from kustomize_py.generators.envfile import parse_env
@@ -39,12 +40,18 @@ def parse_file_source(source: str) -> tuple[str, str]:
     if count == 0:
         return _go_path_base(source), source
     if count > 1:
-        raise GeneratorError(f"source {source!r}: key name or file path contains '='", field="files")
+        raise GeneratorError(
+            f"source {source!r}: key name or file path contains '='", field="files"
+        )
     key, _, path = source.partition("=")
     if not key:
-        raise GeneratorError(f"missing key name for file path {path!r} in source {source!r}", field="files")
+        raise GeneratorError(
+            f"missing key name for file path {path!r} in source {source!r}", field="files"
+        )
     if not path:
-        raise GeneratorError(f"missing file path for key name {key!r} in source {source!r}", field="files")
+        raise GeneratorError(
+            f"missing file path for key name {key!r} in source {source!r}", field="files"
+        )
     return key, path
 
 
@@ -89,8 +96,10 @@ def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None) 
     return pairs
 
 
-def unique_pairs(pairs: Iterable[Pair], kind: str, name: str, source: str | None) -> dict[str, str | bytes]:
-    """The pairs as a dict; a repeated key is an error (keys themselves are not validated in v5.6.0)."""
+def unique_pairs(
+    pairs: Iterable[Pair], kind: str, name: str, source: str | None
+) -> dict[str, str | bytes]:
+    """The pairs as a dict; a repeated key is an error (v5.6.0 does not validate keys otherwise)."""
     out: dict[str, str | bytes] = {}
     for key, value in pairs:
         if key in out:
@@ -103,7 +112,7 @@ def _read(loader: Loader, rel: str, field: str) -> bytes:
     try:
         return loader.read_bytes(rel)
     except KpyError as err:
-        # Keep a specific leaf (e.g. LoadRestrictionError); plain loader errors become generator errors.
+        # Keep a specific leaf (LoadRestrictionError); plain loader errors become GeneratorError.
         cls = GeneratorError if type(err) is KpyError else type(err)
         raise cls(f"{field} source '{rel}': {err.message}", path=err.path) from None
 
@@ -143,7 +152,9 @@ def _check_options(opts: dict[str, Any] | None, where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in ("labels", "annotations"):
         m = opts.get(field) or {}
-        if not isinstance(m, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in m.items()):
+        if not isinstance(m, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in m.items()
+        ):
             raise GeneratorError("expected a map of strings to strings", field=f"{where}.{field}")
         out[field] = m
     for field in ("disableNameSuffixHash", "immutable"):
