@@ -11,7 +11,7 @@ import attrs
 from kustomize_py.errors import KustomizationError
 from kustomize_py.fieldspecs.spec import FieldSpec, merge_specs, parse_specs
 
-SECTIONS = ("namePrefix", "nameSuffix", "commonLabels", "templateLabels", "commonAnnotations",
+SECTIONS = ("namePrefix", "nameSuffix", "commonLabels", "labels", "templateLabels", "commonAnnotations",
             "namespace", "varReference", "images", "replicas")
 _BY_LOWER = {s.lower(): s for s in (*SECTIONS, "nameReference")}
 
