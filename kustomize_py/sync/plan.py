@@ -85,8 +85,10 @@ class Plan:
 def config_hash(obj: dict[str, Any]) -> str:
     """A short, stable hash of what we apply (so removed fields are noticed against a defaulted live object)."""
     clean = normalize(obj, keep_tracking=False)
-    ann = (clean.get("metadata") or {}).get("annotations") or {}
-    ann.pop(CONFIG_HASH_ANNOTATION, None)
+    meta = clean.get("metadata") or {}
+    (meta.get("annotations") or {}).pop(CONFIG_HASH_ANNOTATION, None)
+    if meta.get("annotations") == {}:
+        del meta["annotations"]
     text = json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -173,8 +173,8 @@ class MemoryBackend(BackendBase):
         self.objects[key]["metadata"]["resourceVersion"] = self._next()
 
     def save(self, path: Path) -> None:
-        data = [{"object": o, "owned": sorted(list(p) for p in self.owned.get(k, ()))}
-                for k, o in self.objects.items()]
+        data = [{"object": o, "owned": sorted(list(p) for p in self.owned.get(k, ())),
+                 "polls": self.polls.get(k, 0)} for k, o in self.objects.items()]
         path.write_text(json.dumps({"counter": self._counter, "objects": data}, indent=1, sort_keys=True))
 
     def _load(self, path: Path) -> None:
@@ -184,6 +184,7 @@ class MemoryBackend(BackendBase):
             key = key_of(item["object"])
             self.objects[key] = item["object"]
             self.owned[key] = {tuple(p) for p in item.get("owned", [])}
+            self.polls[key] = int(item.get("polls", 0))
 
     # --- the fake API server ------------------------------------------------------------------
     def _next(self) -> str:
