@@ -96,6 +96,24 @@ class Resource:
     allow_name_change: bool = False
     allow_kind_change: bool = False
     touched_annotations: bool = False
+    original: tuple[str, str] | None = None  # (name, namespace) as read from its source file
+
+    def __attrs_post_init__(self) -> None:
+        if self.original is None:
+            self.original = (self.name, self.namespace)
+
+    @property
+    def orig_name(self) -> str:
+        return self.original[0] if self.original else self.name
+
+    @property
+    def orig_namespace(self) -> str:
+        return self.original[1] if self.original else self.namespace
+
+    @property
+    def origin_path(self) -> str | None:
+        """The file this resource was read from (or the kustomization that generated it)."""
+        return self.source
 
     @property
     def id(self) -> ResId:
