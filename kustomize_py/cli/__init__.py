@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # subcommand -> module under kustomize_py.cli; each module has register(subparsers) and run(args).
@@ -55,3 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except RecursionError:
+        print("Error: input is nested too deeply", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 - a bug must still end in one clear line, not a traceback
+        if os.environ.get("KPY_DEBUG"):
+            raise
+        print(f"Error: internal error ({type(err).__name__}: {err}); rerun with KPY_DEBUG=1 for details "
+              "and please report it", file=sys.stderr)
+        return 70
