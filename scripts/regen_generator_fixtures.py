@@ -330,6 +330,25 @@ configMapGenerator:
   options: {labels: {o: v}}
 """,
     },
+    "merge_prefixed_base": {
+        # The overlay names the base object as it was before namePrefix/namespace; the merged
+        # object keeps the base's current name and namespace.
+        "base/kustomization.yaml": (
+            "namePrefix: p-\nnamespace: default\n"
+            "configMapGenerator:\n- name: cm\n  literals: [a=1]\n"
+        ),
+        "overlay/kustomization.yaml": (
+            "resources: [../base]\n"
+            "configMapGenerator:\n- name: cm\n  behavior: merge\n  literals: [b=1]\n"
+        ),
+    },
+    "error_merge_other_namespace": {
+        "base/kustomization.yaml": "configMapGenerator:\n- name: cm\n  literals: [a=1]\n",
+        "overlay/kustomization.yaml": (
+            "resources: [../base]\nconfigMapGenerator:\n- name: cm\n  namespace: other\n"
+            "  behavior: merge\n  literals: [b=1]\n"
+        ),
+    },
     # ----- errors -----
     "error_duplicate_key": {
         "kustomization.yaml": "configMapGenerator:\n- name: cm\n  envs: [a.env]\n  literals: [A=2]\n",

@@ -33,22 +33,27 @@ ERROR_CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected_error.
 ERROR_CLASS: dict[str, type[KpyError]] = {"error_file_outside_root": LoadRestrictionError}
 
 
-def _same_id(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    def ns(o: dict[str, Any]) -> str:
-        return o["metadata"].get("namespace") or "default"
-
-    return (
-        a["kind"] == b["kind"] and a["metadata"]["name"] == b["metadata"]["name"] and ns(a) == ns(b)
-    )
+def _ns(obj: dict[str, Any]) -> str:
+    return obj["metadata"].get("namespace") or "default"  # "" and "default" are one namespace
 
 
-def _absorb(acc: list[Generated], new: Generated) -> None:
-    """What the pipeline does with each generated object (Kustomize's appendReplaceOrMerge)."""
-    matches = [i for i, g in enumerate(acc) if _same_id(g.obj, new.obj)]
+def _same_id(a: dict[str, Any], b: dict[str, Any], earlier: set[tuple[str, str]]) -> bool:
+    """Kustomize matches the current id or any earlier one (name, namespace)."""
+    ids = {(a["metadata"]["name"], _ns(a)), *earlier}
+    return a["kind"] == b["kind"] and (b["metadata"]["name"], _ns(b)) in ids
+
+
+def _absorb(acc: list[Generated], seen: list[set[tuple[str, str]]], new: Generated) -> None:
+    """What the pipeline does with each generated object (Kustomize's appendReplaceOrMerge).
+
+    `seen[i]` holds the earlier (name, namespace) ids of `acc[i]`.
+    """
+    matches = [i for i, g in enumerate(acc) if _same_id(g.obj, new.obj, seen[i])]
     what = f"{new.obj['kind']} {new.obj['metadata']['name']}"
     check_behavior(new.behavior, bool(matches), what)
     if not matches:
         acc.append(new)
+        seen.append(set())
         return
     old = acc[matches[0]]
     acc[matches[0]] = Generated(
@@ -58,40 +63,44 @@ def _absorb(acc: list[Generated], new: Generated) -> None:
     )
 
 
-def _accumulate(directory: Path) -> list[Generated]:
+def _accumulate(directory: Path) -> tuple[list[Generated], list[set[tuple[str, str]]]]:
     kust = yaml.safe_load((directory / "kustomization.yaml").read_text()) or {}
     loader = Loader.at(directory)
     acc: list[Generated] = []
+    seen: list[set[tuple[str, str]]] = []
     for res in kust.get("resources") or []:
         path = directory / res
         if path.is_dir():
-            acc.extend(_accumulate(path))
+            sub, sub_seen = _accumulate(path)
+            acc.extend(sub)
+            seen.extend(sub_seen)
         else:
-            acc.extend(
-                Generated(d, False, "create") for d in yaml.safe_load_all(path.read_text()) if d
-            )
+            docs = [d for d in yaml.safe_load_all(path.read_text()) if d]
+            acc.extend(Generated(d, False, "create") for d in docs)
+            seen.extend(set() for _ in docs)
     global_options = kust.get("generatorOptions")
     for args in kust.get("configMapGenerator") or []:
-        _absorb(acc, make_configmap(args, loader, global_options))
+        _absorb(acc, seen, make_configmap(args, loader, global_options))
     for args in kust.get("secretGenerator") or []:
-        _absorb(acc, make_secret(args, loader, global_options))
-    # Stand-ins for the few transformers the fixtures use (all on generated objects only).
-    for g in acc:
+        _absorb(acc, seen, make_secret(args, loader, global_options))
+    # Stand-ins for the few transformers the fixtures use.
+    for g, names in zip(acc, seen, strict=True):
         meta = g.obj["metadata"]
+        names.add((meta["name"], _ns(g.obj)))
         meta["name"] = kust.get("namePrefix", "") + meta["name"] + kust.get("nameSuffix", "")
         if kust.get("namespace"):
             meta["namespace"] = kust["namespace"]
         for field, key in (("commonLabels", "labels"), ("commonAnnotations", "annotations")):
             if kust.get(field):
                 meta[key] = {**meta.get(key, {}), **kust[field]}
-    return acc
+    return acc, seen
 
 
 def _render(case: str) -> list[dict[str, Any]]:
     entry = FIXTURES / case / "input"
     if (entry / "overlay").is_dir():
         entry = entry / "overlay"
-    return [with_hash_suffix(g.obj) if g.needs_hash else g.obj for g in _accumulate(entry)]
+    return [with_hash_suffix(g.obj) if g.needs_hash else g.obj for g in _accumulate(entry)[0]]
 
 
 def _key(obj: dict[str, Any]) -> tuple[str, str, str]:

@@ -16,6 +16,8 @@ from kustomize_py.generators import (
     merge_options,
     merged_needs_hash,
     normalize_behavior,
+    plugin_args,
+    with_hash_suffix,
 )
 from kustomize_py.generators.sources import b64_wrapped, parse_file_source, parse_literal
 from kustomize_py.loader import Loader
@@ -281,3 +283,20 @@ def test_merge_drops_empty_maps_and_namespace() -> None:
 def test_merge_rejects_create() -> None:
     with pytest.raises(GeneratorError):
         merge_generated(OLD, NEW, "create")
+
+
+def test_plugin_args(tmp_path: Path) -> None:
+    # Checked against the reference: top-level name/namespace win, metadata labels and the
+    # deprecated `env` are ignored for builtin plugin configs.
+    config = {
+        "apiVersion": "builtin",
+        "kind": "SecretGenerator",
+        "metadata": {"name": "meta", "namespace": "metans", "labels": {"m": "1"}},
+        "namespace": "topns",
+        "type": "foo",
+        "literals": ["A=1"],
+        "env": "ignored.env",
+    }
+    g = make_secret(plugin_args(config), Loader.at(tmp_path))
+    assert g.obj["metadata"] == {"name": "meta", "namespace": "topns"}
+    assert with_hash_suffix(g.obj)["metadata"]["name"] == "meta-287bd95b5d"

@@ -50,3 +50,22 @@ def apply_options(obj: dict[str, Any], options: dict[str, Any]) -> None:
         meta["annotations"] = dict(sorted(options["annotations"].items()))
     if options["immutable"]:
         obj["immutable"] = True
+
+
+# Builtin generator plugin configs (`generators:` entries with apiVersion: builtin).
+PLUGIN_KINDS = {"ConfigMapGenerator": "ConfigMap", "SecretGenerator": "Secret"}
+
+
+def plugin_args(config: dict[str, Any]) -> dict[str, Any]:
+    """Generator args from a builtin ConfigMapGenerator/SecretGenerator plugin config.
+
+    Top-level name/namespace win over metadata's; metadata labels/annotations are ignored, and so
+    is the deprecated `env` (only the kustomization fields fold it into `envs`). Pass the result
+    to make_configmap/make_secret without global options: generatorOptions do not apply here.
+    """
+    args = {k: v for k, v in config.items() if k not in ("apiVersion", "kind", "metadata", "env")}
+    meta = config.get("metadata") or {}
+    for field in ("name", "namespace"):
+        if not args.get(field) and meta.get(field):
+            args[field] = meta[field]
+    return args
