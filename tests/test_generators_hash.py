@@ -15,15 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kustomize_py.errors import GeneratorError
 from kustomize_py.generators import (
+    check_behavior,
     hash_input,
     hash_suffix,
     make_configmap,
     make_secret,
+    merge_generated,
+    merged_needs_hash,
     with_hash_suffix,
 )
 from kustomize_py.generators.hash import go_float, go_json
@@ -255,3 +259,68 @@ def test_random_generators_match_reference_names(batch: list[dict[str, Any]]) ->
                 g = make(args, loader)
                 ours = with_hash_suffix(g.obj) if g.needs_hash else g.obj
                 assert ours["metadata"]["name"] == expected[(kind, args["name"])], args
+
+
+_word = st.text(st.sampled_from("abcxyz019-"), min_size=1, max_size=5).map(lambda s: "v" + s)
+_small_map = st.dictionaries(st.sampled_from(["k1", "k2", "k3", "k4"]), _word, max_size=3)
+_side = st.fixed_dictionaries(
+    {"data": _small_map, "labels": _small_map, "annotations": _small_map, "nohash": st.booleans()}
+)
+_merge_case = st.tuples(st.booleans(), st.sampled_from(["merge", "replace"]), _side, _side)
+
+
+def _entry(name: str, side: dict[str, Any], behavior: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": name,
+        "literals": [f"{k}={v}" for k, v in side["data"].items()],
+    }
+    entry["options"] = {
+        "labels": side["labels"],
+        "annotations": side["annotations"],
+        "disableNameSuffixHash": side["nohash"],
+    }
+    if behavior:
+        entry["behavior"] = behavior
+    return entry
+
+
+@needs_reference
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_merge_case, min_size=12, max_size=12))
+def test_random_merge_and_replace_match_reference(cases: list[Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "base").mkdir()
+        (root / "overlay").mkdir()
+        base: dict[str, list[Any]] = {"configMapGenerator": [], "secretGenerator": []}
+        overlay: dict[str, Any] = {
+            "resources": ["../base"],
+            "configMapGenerator": [],
+            "secretGenerator": [],
+        }
+        for i, (secret, behavior, old, new) in enumerate(cases):
+            field = "secretGenerator" if secret else "configMapGenerator"
+            base[field].append(_entry(f"m{i}", old, None))
+            overlay[field].append(_entry(f"m{i}", new, behavior))
+        (root / "base" / "kustomization.yaml").write_text(json.dumps(base))
+        (root / "overlay" / "kustomization.yaml").write_text(json.dumps(overlay))
+        run = subprocess.run(
+            [REFERENCE, "kustomize", str(root / "overlay")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+        expected = {d["metadata"]["name"]: d for d in yaml.safe_load_all(run.stdout) if d}
+        loader = Loader.at(root)
+        for field, make in (
+            ("configMapGenerator", make_configmap),
+            ("secretGenerator", make_secret),
+        ):
+            for old_args, new_args in zip(base[field], overlay[field], strict=True):
+                old, new = make(old_args, loader), make(new_args, loader)
+                check_behavior(new.behavior, True, old_args["name"])
+                obj = merge_generated(old.obj, new.obj, new.behavior)
+                if merged_needs_hash(old.needs_hash, new.needs_hash):
+                    obj = with_hash_suffix(obj)
+                assert obj == expected[obj["metadata"]["name"]]
