@@ -168,3 +168,13 @@ def test_secret_values_never_reach_the_result(harness):
     changed["stringData"]["password"] = "another-secret-value"
     result = sync(APP, [changed], harness.backend, OPTS)
     assert result.count("configured") == 1 and "another-secret" not in str(result.to_dict())
+
+
+def test_a_field_removed_from_git_is_removed_from_the_live_object(harness):
+    sync(APP, [h.deployment("web", labels={"tier": "front", "team": "shop"})], harness.backend, OPTS)
+    result = sync(APP, [h.deployment("web", labels={"team": "shop"})], harness.backend, OPTS)
+    assert result.count("configured") == 1
+    harness.backend.begin(APP)
+    labels = harness.backend.get(ResourceKey("apps", "Deployment", "shop", "web"))["metadata"]["labels"]
+    assert "tier" not in labels and labels["team"] == "shop"
+    assert sync(APP, [h.deployment("web", labels={"team": "shop"})], harness.backend, OPTS).count("unchanged") == 1

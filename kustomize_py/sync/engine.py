@@ -91,7 +91,7 @@ Progress = Callable[[ObjectResult], None]
 def plan_options(app: str, backend: Backend, options: SyncOptions) -> PlanOptions:
     return PlanOptions(app=app, namespace=options.namespace, prune=options.prune,
                        hooks=getattr(backend, "hooks", True), track_label=getattr(backend, "track_label", False),
-                       config_hash=getattr(backend, "config_hash", False),
+                       config_hash=getattr(backend, "config_hash", False), exact=getattr(backend, "exact", False),
                        create_namespace=options.create_namespace, revision=options.revision,
                        started=int(time.time()) if getattr(backend, "hooks", True) else 0)
 

@@ -30,6 +30,7 @@ class PlanOptions:
     hooks: bool = True  # False: hooks are written like any object (rendered-manifests backends)
     track_label: bool = False  # also set the app label (for backends that list by label)
     config_hash: bool = False  # record a hash of the applied config (backends that add defaults)
+    exact: bool = False  # live copies are exactly what was applied (files): compare for equality
     create_namespace: bool = False  # CreateNamespace=true: add the destination namespace
     revision: str = ""  # source revision, used to name generateName hooks
     started: int = 0  # operation start (unix seconds), used to name generateName hooks
@@ -165,6 +166,8 @@ def project(live: Any, desired: Any) -> Any:
 
 def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions) -> bool:
     want, have = normalize(desired), normalize(live)
+    if options.exact:
+        return want == have
     if options.config_hash:
         recorded = ((live.get("metadata") or {}).get("annotations") or {}).get(CONFIG_HASH_ANNOTATION)
         if recorded is not None and recorded != config_hash(desired):

@@ -25,7 +25,8 @@ class Backend(Protocol):
     `hooks`: runs hook phases (False for file-based backends, which write hooks as plain objects);
     `track_label`: wants the app label set so `list_owned` can filter by it;
     `config_hash`: the live copy has server defaults, so a config hash is recorded to notice removals;
-    `waits`: health can change over time, so waves wait for it.
+    `waits`: health can change over time, so waves wait for it;
+    `exact`: the live copy is exactly what was applied (files), so in-sync means equal.
     """
 
     name: str
@@ -33,6 +34,7 @@ class Backend(Protocol):
     track_label: bool
     config_hash: bool
     waits: bool
+    exact: bool
 
     def begin(self, app: str) -> None:
         """Called before anything else in a sync of `app` (file backends pick the app's folder)."""
@@ -68,6 +70,7 @@ class BackendBase:
     track_label = False
     config_hash = False
     waits = True
+    exact = False
 
     def begin(self, app: str) -> None:
         return None

@@ -32,6 +32,7 @@ class DirectoryBackend(BackendBase):
     name = "directory"
     hooks = False
     waits = False
+    exact = True
 
     def __init__(self, root: Path):
         self.root = Path(root)

@@ -29,6 +29,7 @@ class GitBackend(BackendBase):
     name = "git"
     hooks = False
     waits = False
+    exact = True
 
     def __init__(self, repo: Path, branch: str):
         self.repo = Path(repo)

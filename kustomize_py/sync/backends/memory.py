@@ -79,7 +79,7 @@ class MemoryBackend(BackendBase):
 
     name = "memory"
     track_label = False
-    config_hash = False
+    config_hash = True  # like a real API server, live objects carry defaults (clusterIP, status)
 
     def __init__(self, *, ready_after: int = 2, require_namespaces: bool = False,
                  fail_apply: dict[str, str] | None = None, degrade: set[str] | None = None,
