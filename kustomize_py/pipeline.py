@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from kustomize_py.errors import KpyError, KustomizationError, ResourceError, YamlError
+from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
@@ -164,8 +164,9 @@ class Target:
                 except KpyError as dir_err:
                     if file_err.malformed:
                         raise file_err.cause from None
-                    raise type(dir_err)(f"accumulation err='{file_err.cause}': {dir_err.message}",
-                                        path=dir_err.path or str(self.loader.root)) from None
+                    cls = type(file_err.cause) if isinstance(file_err.cause, LoadRestrictionError) else type(dir_err)
+                    raise cls(f"accumulation err='{file_err.cause}': {dir_err.message}",
+                              path=dir_err.path or str(self.loader.root)) from None
                 continue
             ra.resources.append_all(resources)
 

@@ -1,0 +1,265 @@
+"""Unit tests of the rendering core: kustomization model, load restrictions, ids, transformers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kustomize_py
+from kustomize_py.errors import CycleError, KpyError, KustomizationError, LoadRestrictionError
+from kustomize_py.fieldspecs import FieldSpec
+from kustomize_py.fieldspecs.spec import MAP, SCALAR, split_path
+from kustomize_py.kustomization import from_dict
+from kustomize_py.resource import Resource, id_of
+from kustomize_py.transformers.images import new_image, split_image
+from kustomize_py.transformers.sort import sort_resources
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: v\n"
+DEPLOY = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.0
+        envFrom:
+        - configMapRef:
+            name: cfg
+"""
+
+
+# -- kustomization model ------------------------------------------------------------------------
+
+def test_unknown_field_is_rejected_with_its_name():
+    with pytest.raises(KustomizationError, match='unknown field "namePrefx"'):
+        from_dict({"namePrefx": "a-"}, "k.yaml")
+
+
+def test_field_names_match_case_insensitively_like_the_reference():
+    k = from_dict({"nameprefix": "a-", "RESOURCES": ["x.yaml"]})
+    assert k.get("namePrefix") == "a-"
+    assert k.get("resources") == ["x.yaml"]
+
+
+def test_deprecated_fields_are_folded_into_their_replacements():
+    k = from_dict({"resources": ["a.yaml"], "bases": ["../base"], "imageTags": [{"name": "x", "newTag": "2"}],
+                   "configMapGenerator": [{"name": "c", "env": "a.env"}]})
+    assert k.get("resources") == ["a.yaml", "../base"]
+    assert k.get("images") == [{"name": "x", "newTag": "2"}]
+    assert k.get("configMapGenerator")[0]["envs"] == ["a.env"]
+    assert any("'bases' is deprecated" in w for w in k.warnings)
+
+
+def test_empty_kustomization_and_wrong_kind_are_errors():
+    with pytest.raises(KustomizationError, match="empty"):
+        from_dict({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"})
+    with pytest.raises(KustomizationError, match="kind should be"):
+        from_dict({"kind": "Deployment", "resources": ["a.yaml"]})
+
+
+def test_several_kustomization_files_are_an_error(tmp_path):
+    write(tmp_path, {"kustomization.yaml": "resources: []\nnamePrefix: a\n", "kustomization.yml": "namePrefix: b\n"})
+    with pytest.raises(KustomizationError, match="multiple kustomization files"):
+        kustomize_py.build(tmp_path)
+
+
+def test_missing_kustomization_names_the_directory(tmp_path):
+    with pytest.raises(KustomizationError, match=str(tmp_path)):
+        kustomize_py.build(tmp_path)
+
+
+# -- load restrictions --------------------------------------------------------------------------
+
+def test_files_outside_the_root_are_refused(tmp_path):
+    write(tmp_path, {"secret.yaml": CM.format(name="outside"),
+                     "app/kustomization.yaml": "resources:\n- ../secret.yaml\n"})
+    with pytest.raises(KpyError, match="is not in or below"):
+        kustomize_py.build(tmp_path / "app")
+
+
+def test_absolute_paths_are_refused(tmp_path):
+    write(tmp_path, {"secret.yaml": CM.format(name="outside")})
+    write(tmp_path, {"app/kustomization.yaml": f"resources:\n- {tmp_path / 'secret.yaml'}\n"})
+    with pytest.raises(KpyError, match="not in or below|cannot be absolute"):
+        kustomize_py.build(tmp_path / "app")
+
+
+def test_symlink_escaping_the_root_is_refused(tmp_path):
+    write(tmp_path, {"secret.yaml": CM.format(name="outside"), "app/kustomization.yaml": "resources:\n- link.yaml\n"})
+    os.symlink(tmp_path / "secret.yaml", tmp_path / "app" / "link.yaml")
+    with pytest.raises(LoadRestrictionError):
+        kustomize_py.build(tmp_path / "app")
+
+
+def test_load_restrictions_none_allows_outside_files(tmp_path):
+    write(tmp_path, {"cm.yaml": CM.format(name="outside"), "app/kustomization.yaml": "resources:\n- ../cm.yaml\n"})
+    out = kustomize_py.build(tmp_path / "app", load_restrictor="LoadRestrictionsNone")
+    assert [o["metadata"]["name"] for o in out.objects] == ["outside"]
+
+
+def test_generator_env_file_outside_root_is_refused(tmp_path):
+    write(tmp_path, {"x.env": "A=1\n", "app/kustomization.yaml":
+                     "configMapGenerator:\n- name: c\n  envs:\n  - ../x.env\n"})
+    with pytest.raises(KpyError, match="not in or below"):
+        kustomize_py.build(tmp_path / "app")
+
+
+def test_patch_file_outside_root_is_refused(tmp_path):
+    write(tmp_path, {"p.yaml": CM.format(name="a"), "app/cm.yaml": CM.format(name="a"),
+                     "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: ../p.yaml\n"})
+    with pytest.raises(KpyError, match="not in or below"):
+        kustomize_py.build(tmp_path / "app")
+
+
+def test_cycles_are_detected(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources:\n- ../b\n", "b/kustomization.yaml": "resources:\n- ../a\n"})
+    with pytest.raises(KpyError, match="cycle detected"):
+        kustomize_py.build(tmp_path / "a")
+    write(tmp_path, {"c/sub/kustomization.yaml": "resources:\n- ..\n", "c/kustomization.yaml": "resources:\n- sub\n"})
+    with pytest.raises(CycleError):
+        kustomize_py.build(tmp_path / "c")
+
+
+def test_duplicate_ids_conflict(tmp_path):
+    write(tmp_path, {"a.yaml": CM.format(name="x"), "b.yaml": CM.format(name="x"),
+                     "kustomization.yaml": "resources:\n- a.yaml\n- b.yaml\n"})
+    with pytest.raises(KpyError, match="already registered id"):
+        kustomize_py.build(tmp_path)
+
+
+def test_kind_list_items_are_expanded_after_plain_documents(tmp_path):
+    lst = "apiVersion: v1\nkind: List\nitems:\n- " + CM.format(name="from-list").replace("\n", "\n  ")
+    write(tmp_path, {"a.yaml": lst + "\n---\n" + CM.format(name="plain"),
+                     "kustomization.yaml": "resources:\n- a.yaml\nsortOptions:\n  order: fifo\n"})
+    names = [o["metadata"]["name"] for o in kustomize_py.build(tmp_path).objects]
+    assert names == ["plain", "from-list"]
+
+
+# -- field specs --------------------------------------------------------------------------------
+
+def test_path_split_honours_escaped_slash():
+    assert split_path("metadata/annotations/a.io\\/b") == ["metadata", "annotations", "a.io/b"]
+
+
+def test_field_spec_creates_only_when_asked():
+    obj = {"kind": "X", "metadata": {"name": "n"}}
+    seen = []
+    FieldSpec("spec/selector", create=False).apply(obj, lambda p, k: seen.append(k), MAP)
+    assert seen == [] and "spec" not in obj
+    FieldSpec("spec/selector", create=True).apply(obj, lambda p, k: p.__setitem__(k, {"a": "b"}), MAP)
+    assert obj["spec"] == {"selector": {"a": "b"}}
+
+
+def test_field_spec_walks_every_list_element():
+    obj = {"spec": {"containers": [{"image": "a"}, {"image": "b"}, {"name": "no-image"}]}}
+    FieldSpec("spec/containers[]/image").apply(obj, lambda p, k: p.__setitem__(k, p[k] + "!"), SCALAR)
+    assert [c.get("image") for c in obj["spec"]["containers"]] == ["a!", "b!", None]
+
+
+# -- transformers -------------------------------------------------------------------------------
+
+def test_images_split_and_rewrite():
+    assert split_image("reg:5000/app:1.0@sha256:abc") == ("reg:5000/app", "1.0", "sha256:abc")
+    assert split_image("app@sha256:abc") == ("app", "", "sha256:abc")
+    assert new_image("nginx:1.0", {"name": "nginx", "newTag": "2.0"}) == "nginx:2.0"
+    assert new_image("nginx:1.0", {"name": "nginx", "newName": "my/nginx", "digest": "sha256:d"}) == "my/nginx@sha256:d"
+    assert new_image("nginx-other:1.0", {"name": "nginx", "newTag": "2"}) is None
+
+
+def test_sort_puts_namespaces_and_config_first():
+    objs = [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}},
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}},
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}},
+            {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+             "metadata": {"name": "w"}},
+            {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "x"}}]
+    kinds = [r.kind for r in sort_resources([Resource(o) for o in objs], None)]
+    assert kinds == ["Namespace", "ConfigMap", "Deployment", "Widget", "ValidatingWebhookConfiguration"]
+    fifo = [r.kind for r in sort_resources([Resource(o) for o in objs], {"order": "fifo"})]
+    assert fifo == [o["kind"] for o in objs]
+
+
+def test_prefix_namespace_labels_images_replicas_and_name_references(tmp_path):
+    write(tmp_path, {"d.yaml": DEPLOY, "cm.yaml": CM.format(name="cfg"),
+                     "kustomization.yaml": (
+                         "resources:\n- d.yaml\n- cm.yaml\nnamePrefix: p-\nnamespace: team\n"
+                         "labels:\n- pairs: {tier: web}\n  includeSelectors: true\n"
+                         "images:\n- name: nginx\n  newTag: '2.0'\nreplicas:\n- name: web\n  count: 3\n")})
+    objs = {o["kind"]: o for o in kustomize_py.build(tmp_path).objects}
+    d = objs["Deployment"]
+    assert d["metadata"]["name"] == "p-web" and d["metadata"]["namespace"] == "team"
+    assert d["spec"]["selector"]["matchLabels"] == {"app": "web", "tier": "web"}
+    assert d["spec"]["template"]["metadata"]["labels"]["tier"] == "web"
+    assert d["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:2.0"
+    assert d["spec"]["replicas"] == 3
+    assert d["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"] == "p-cfg"
+    assert objs["ConfigMap"]["metadata"] == {"labels": {"tier": "web"}, "name": "p-cfg", "namespace": "team"}
+
+
+def test_replicas_for_an_unknown_name_is_an_error(tmp_path):
+    write(tmp_path, {"d.yaml": DEPLOY, "kustomization.yaml": "resources:\n- d.yaml\nreplicas:\n- name: nope\n  count: 2\n"})
+    with pytest.raises(KpyError, match="resource with name nope"):
+        kustomize_py.build(tmp_path)
+
+
+def test_resource_ids_treat_empty_namespace_as_default():
+    a = id_of({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}})
+    b = id_of({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "default"}})
+    assert a.key() == b.key()
+    ns = id_of({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x", "namespace": "y"}})
+    assert ns.effective_namespace == "_non_namespaceable_"
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+
+def kpy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kustomize_py", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_error_is_one_line_exit_1_and_nothing_written(tmp_path):
+    write(tmp_path, {"kustomization.yaml": "resources:\n- missing.yaml\n"})
+    out = tmp_path / "out.yaml"
+    proc = kpy("build", str(tmp_path), "-o", str(out))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error:") and "Traceback" not in proc.stderr
+    assert "missing.yaml" in proc.stderr
+    assert not out.exists()
+
+
+def test_cli_output_directory_gets_one_file_per_resource(tmp_path):
+    write(tmp_path, {"d.yaml": DEPLOY, "cm.yaml": CM.format(name="cfg"),
+                     "kustomization.yaml": "resources:\n- d.yaml\n- cm.yaml\n"})
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    assert kpy("build", str(tmp_path), "-o", str(outdir)).returncode == 0
+    assert sorted(os.listdir(outdir)) == ["apps_v1_deployment_web.yaml", "v1_configmap_cfg.yaml"]
+
+
+def test_import_does_not_pull_optional_dependencies():
+    code = ("import sys, kustomize_py; kustomize_py.build\n"
+            "bad = [m for m in ('cryptography', 'ruamel', 'jsonschema', 'kustomize_py.sync', 'kustomize_py.sealed')"
+            " if m in sys.modules]\nprint(bad)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
