@@ -1,0 +1,361 @@
+"""`replacements:` / ReplacementTransformer: copy a field of one resource into fields of others."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING, Any, Iterable
+
+from kustomize_py.errors import KpyError, TransformerError
+from kustomize_py.resource import CLUSTER_NS, DEFAULT_NS, Resource, ResId, is_cluster_scoped
+from kustomize_py.transformers import fieldpath as fp
+from kustomize_py.transformers.fieldpath import field
+
+if TYPE_CHECKING:
+    from kustomize_py.loader import Loader
+    from kustomize_py.pipeline import Accumulator, Target
+
+DEFAULT_FIELD_PATH = "metadata.name"
+
+
+def run_replacements(target: Target, ra: Accumulator, entries: list[Any]) -> None:
+    """Load the kustomization's `replacements:` (inline or `path:` files) and apply them."""
+    source = target.kustomization.path
+    replacements = load_replacements(target.loader, entries, source)
+    apply_replacements(ra.resources.items, replacements, source)
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+
+def load_replacements(loader: Loader, entries: list[Any], source: str | None = None) -> list[dict[str, Any]]:
+    """Inline replacements as they are; `path:` entries read (one replacement or a list of them)."""
+    from kustomize_py.yaml import load
+
+    out: list[dict[str, Any]] = []
+    for entry in entries or []:
+        if not isinstance(entry, dict):
+            raise TransformerError("a replacement must be a mapping", path=source, field="replacements")
+        path = field(entry, "path")
+        if path:
+            if field(entry, "source") is not None or field(entry, "targets"):
+                raise TransformerError("cannot specify both path and inline replacement", path=source,
+                                       field="replacements")
+            data = load(loader.read_bytes(str(path)), str(loader.root / str(path)))
+            if isinstance(data, list):
+                for item in data:
+                    out.append(item if isinstance(item, dict) else {})
+            elif isinstance(data, dict):
+                out.append(data)
+            else:
+                kind = "invalid" if data is None else type(data).__name__
+                raise TransformerError(
+                    f"unsupported replacement type encountered within replacement path: {kind}", path=str(path))
+        else:
+            out.append(entry)
+    return out
+
+
+def _selector_id(sel: Any) -> ResId:
+    """The ResId part of a source/target selector (empty fields select anything)."""
+    group, version = str(field(sel, "group") or ""), str(field(sel, "version") or "")
+    return ResId(group, version, str(field(sel, "kind") or ""), str(field(sel, "name") or ""),
+                 str(field(sel, "namespace") or ""))
+
+
+def _options(data: Any) -> dict[str, Any]:
+    opts = field(data, "options")
+    if opts is None:
+        return {}
+    if not isinstance(opts, dict):
+        raise TransformerError("replacement options must be a mapping")
+    index = field(opts, "index", 0) or 0
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise TransformerError(f"replacement options.index must be an integer, got {index!r}")
+    return {"delimiter": str(field(opts, "delimiter") or ""), "index": index,
+            "create": bool(field(opts, "create", False))}
+
+
+# -- selection ---------------------------------------------------------------------------------
+
+
+def selected_by(rid: ResId, sel: ResId) -> bool:
+    """The reference's exact (non-regex) id selection: empty selector fields match anything."""
+    return ((not sel.name or sel.name == rid.name)
+            and (not sel.namespace or _effective_ns(sel) == _effective_ns(rid))
+            and (not sel.group or sel.group == rid.group)
+            and (not sel.version or sel.version == rid.version)
+            and (not sel.kind or sel.kind == rid.kind))
+
+
+def _effective_ns(rid: ResId) -> str:
+    if is_cluster_scoped(rid.api_version, rid.kind):
+        return CLUSTER_NS
+    return rid.namespace or DEFAULT_NS
+
+
+def _id_is_empty(rid: ResId) -> bool:
+    return not any(rid)
+
+
+def selector_text(sel: ResId) -> str:
+    return str(sel)
+
+
+def _source_text(src: Any) -> str:
+    parts = [str(_selector_id(src))]
+    path = field(src, "fieldPath")
+    if path:
+        parts.append(str(path))
+    opts = _options(src)
+    if opts and (opts["delimiter"] or opts["create"]):
+        parts.append(f"{opts['delimiter']}({opts['index']}), create={'true' if opts['create'] else 'false'}")
+    return ":".join(parts)
+
+
+def _select_source(resources: list[Resource], src: Any) -> Resource:
+    sel = _selector_id(src)
+    found: Resource | None = None
+    for res in resources:
+        if any(selected_by(rid, sel) for rid in res.all_ids()):
+            if found is not None:
+                raise TransformerError(f"multiple matches for selector {_source_text(src)}")
+            found = res
+    if found is None:
+        raise TransformerError(f"nothing selected by {_source_text(src)}")
+    return found
+
+
+# -- label and annotation selectors ----------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s*(!=|==|=|!|\(|\)|,|>|<|[^\s!=(),<>]+)")
+
+
+def parse_label_selector(expr: str) -> list[tuple[str, str, list[str]]]:
+    """Kubernetes label-selector text -> requirements (key, operator, values)."""
+    tokens = [m.group(1) for m in _TOKEN.finditer(expr or "") if m.group(1)]
+    reqs: list[tuple[str, str, list[str]]] = []
+    i = 0
+
+    def bad(msg: str) -> TransformerError:
+        return TransformerError(f"unable to parse requirement: {msg} in selector {expr!r}")
+
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok == "!":
+            if i + 1 >= len(tokens):
+                raise bad("found '', expected: identifier")
+            reqs.append((tokens[i + 1], "!", []))
+            i += 2
+        else:
+            key = tok
+            if key in ("=", "==", "!=", "(", ")", ",", ">", "<"):
+                raise bad(f"found '{key}', expected: !, identifier, or 'end of string'")
+            i += 1
+            op = tokens[i] if i < len(tokens) else ","
+            if op == ",":
+                reqs.append((key, "exists", []))
+            elif op in ("=", "==", "!=", ">", "<"):
+                if i + 1 >= len(tokens) or tokens[i + 1] == ",":
+                    value = ""
+                    i += 1
+                else:
+                    value = tokens[i + 1]
+                    i += 2
+                reqs.append((key, {"==": "="}.get(op, op), [value]))
+            elif op in ("in", "notin"):
+                if i + 1 >= len(tokens) or tokens[i + 1] != "(":
+                    raise bad("found '', expected: '('")
+                i += 2
+                values: list[str] = []
+                while i < len(tokens) and tokens[i] != ")":
+                    if tokens[i] != ",":
+                        values.append(tokens[i])
+                    i += 1
+                if i >= len(tokens):
+                    raise bad("found '', expected: ')'")
+                i += 1
+                reqs.append((key, op, values))
+            else:
+                raise bad(f"found '{op}', expected: in, notin, =, ==, !=, gt, lt")
+        if i < len(tokens):
+            if tokens[i] != ",":
+                raise bad(f"found '{tokens[i]}', expected: ','")
+            i += 1
+    return reqs
+
+
+def label_selector_matches(expr: str, labels: dict[str, Any]) -> bool:
+    """Does `labels` satisfy the selector text `expr` (empty text selects everything)?"""
+    for key, op, values in parse_label_selector(expr):
+        present = key in labels
+        value = fp.scalar_text(labels.get(key))
+        if op == "exists" and not present:
+            return False
+        if op == "!" and present:
+            return False
+        if op == "=" and (not present or value != values[0]):
+            return False
+        if op == "!=" and present and value == values[0]:
+            return False
+        if op == "in" and (not present or value not in values):
+            return False
+        if op == "notin" and present and value in values:
+            return False
+        if op in (">", "<"):
+            try:
+                have, want = int(value), int(values[0])
+            except ValueError:
+                return False
+            if not present or not (have > want if op == ">" else have < want):
+                return False
+    return True
+
+
+def _matches_anno_and_labels(res: Resource, sel: Any) -> bool:
+    anno = str(field(sel, "annotationSelector") or "")
+    labels = str(field(sel, "labelSelector") or "")
+    return label_selector_matches(anno, res.annotations()) and label_selector_matches(labels, res.labels())
+
+
+def _target_selected(res: Resource, target: Any) -> bool:
+    select = field(target, "select")
+    rejects = field(target, "reject") or []
+    if not _matches_anno_and_labels(res, select):
+        return False
+    for rej in rejects:
+        if not field(rej, "annotationSelector") and not field(rej, "labelSelector"):
+            continue
+        if _matches_anno_and_labels(res, rej):
+            return False
+    ids = res.all_ids()
+    sel = _selector_id(select)
+    if not any(selected_by(rid, sel) for rid in ids):
+        return False
+    for rej in rejects:
+        rej_id = _selector_id(rej)
+        if _id_is_empty(rej_id):
+            continue
+        if any(selected_by(rid, rej_id) for rid in ids):
+            return False
+    return True
+
+
+# -- applying ----------------------------------------------------------------------------------
+
+
+def apply_replacements(resources: list[Resource], replacements: Iterable[Any], source: str | None = None) -> None:
+    for rep in replacements:
+        src, targets = field(rep, "source"), field(rep, "targets")
+        if src is None or targets is None:
+            raise TransformerError("replacements must specify a source and at least one target", path=source)
+        value = _source_value(resources, src)
+        for target in targets:
+            _apply_target(resources, value, target)
+
+
+def _source_value(resources: list[Resource], src: Any) -> Any:
+    res = _select_source(resources, src)
+    path = str(field(src, "fieldPath") or DEFAULT_FIELD_PATH)
+    try:
+        value = fp.lookup(res.obj, fp.split_path(path))
+    except KpyError as err:
+        raise TransformerError(f"error looking up replacement source: {err.message}") from None
+    if value is fp.MISSING or value is None or value == {} or value == []:
+        raise TransformerError(f"fieldPath `{path}` is missing for replacement source {_selector_id(src)}")
+    opts = _options(src)
+    if not opts.get("delimiter"):
+        return value
+    if isinstance(value, (dict, list)):
+        raise TransformerError("delimiter option can only be used with scalar nodes")
+    pieces = fp.scalar_text(value).split(opts["delimiter"])
+    index = opts["index"]
+    if index >= len(pieces) or index < 0:
+        raise TransformerError(f"options.index {index} is out of bounds for value {fp.scalar_text(value)}")
+    return _Retagged(value, pieces[index])
+
+
+class _Retagged:
+    """A scalar whose text was cut by a delimiter while it keeps the type of the original node."""
+
+    __slots__ = ("original", "text")
+
+    def __init__(self, original: Any, text: str) -> None:
+        self.original, self.text = original, text
+
+    def resolve(self) -> Any:
+        return fp.retyped(self.original, self.text)
+
+
+def _text(value: Any) -> str:
+    return value.text if isinstance(value, _Retagged) else fp.scalar_text(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return fp.MAP
+    if isinstance(value, list):
+        return fp.SEQ
+    return fp.SCALAR
+
+
+def _apply_target(resources: list[Resource], value: Any, target: Any) -> None:
+    if field(target, "select") is None:
+        raise TransformerError("target must specify resources to select")
+    paths = field(target, "fieldPaths") or [DEFAULT_FIELD_PATH]
+    opts = _options(target)
+    for res in resources:
+        if _target_selected(res, target):
+            _copy_to(res, value, [str(p) for p in paths], opts)
+
+
+def _copy_to(res: Resource, value: Any, paths: list[str], opts: dict[str, Any]) -> None:
+    create = _kind(value) if opts.get("create") else None
+    for path in paths:
+        what = "find or create" if create else "find"
+        try:
+            locations = fp.match(res.obj, fp.split_path(path), create)
+        except KpyError as err:
+            raise TransformerError(f'unable to {what} field "{path}" in replacement target: {err.message}') from None
+        locations = [loc for loc in locations if loc[0] is not None]
+        if not locations:
+            raise TransformerError(f'unable to {what} field "{path}" in replacement target')
+        for loc in locations:
+            _set_value(loc, value, opts)
+    _stringify_annotations(res)
+
+
+def _set_value(loc: fp.Location, value: Any, opts: dict[str, Any]) -> None:
+    current = fp.get_at(loc)
+    scalar_target = not isinstance(current, (dict, list))
+    delimiter = opts.get("delimiter")
+    if delimiter:
+        if not scalar_target:
+            raise TransformerError("delimiter option can only be used with scalar nodes")
+        pieces = fp.scalar_text(current).split(delimiter)
+        text = _text(value)
+        index = opts["index"]
+        if index < 0:
+            pieces.insert(0, text)
+        elif index >= len(pieces):
+            pieces.append(text)
+        else:
+            pieces[index] = text
+        value = _Retagged(value.original if isinstance(value, _Retagged) else value, delimiter.join(pieces))
+    if scalar_target:
+        # A scalar target keeps its type and takes only the text of the value.
+        fp.set_at(loc, fp.retyped(current, _text(value)))
+    elif isinstance(value, _Retagged):
+        fp.set_at(loc, value.resolve())
+    else:
+        fp.set_at(loc, copy.deepcopy(value))
+
+
+def _stringify_annotations(res: Resource) -> None:
+    """The reference rewrites annotations as a string map before printing; keep them strings."""
+    meta = res.obj.get("metadata")
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    if isinstance(ann, dict):
+        for key, val in ann.items():
+            if val is not None and not isinstance(val, (str, dict, list)):
+                ann[key] = fp.scalar_text(val)
