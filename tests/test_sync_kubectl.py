@@ -1,0 +1,137 @@
+"""The kubectl backend's exact commands (a recorded contract with a fake kubectl), and a real cluster if there is one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
+
+import sync_helpers as h  # noqa: E402
+
+from kustomize_py.sync.backends.base import ApplyError, ImmutableFieldError  # noqa: E402
+from kustomize_py.sync.backends.kubectl import KubectlBackend  # noqa: E402
+from kustomize_py.sync.engine import SyncOptions, sync  # noqa: E402
+from kustomize_py.sync.keys import ResourceKey  # noqa: E402
+
+WEB = ResourceKey("apps", "Deployment", "shop", "web")
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    def install(canned=None):
+        for name, value in h.install_fake_kubectl(tmp_path, canned).items():
+            monkeypatch.setenv(name, value)
+        return lambda: h.kubectl_log(tmp_path)
+    return install
+
+
+def test_commands_match_the_recorded_contract(fake):
+    log = fake()
+    kb = KubectlBackend(context="staging", kubeconfig="/home/me/.kube/config")
+    obj = h.deployment("web")
+    obj["metadata"]["namespace"] = "shop"
+    kb.apply(obj, dry_run=True)
+    kb.apply(obj)
+    assert kb.get(WEB)["metadata"]["name"] == "web"
+    assert kb.get(ResourceKey("", "ConfigMap", "shop", "nope")) is None
+    kb.list_owned("shop")
+    assert kb.delete(WEB) is True
+    assert kb.delete(WEB) is False
+    base = ["--kubeconfig", "/home/me/.kube/config", "--context", "staging"]
+    apply = base + ["apply", "--server-side", "--force-conflicts", "--field-manager=kpy", "-o", "json", "-f", "-"]
+    assert [e["argv"] for e in log()] == [
+        apply + ["--dry-run=server"],
+        apply,
+        base + ["get", "Deployment.apps", "web", "--namespace", "shop", "-o", "json", "--ignore-not-found"],
+        base + ["get", "ConfigMap", "nope", "--namespace", "shop", "-o", "json", "--ignore-not-found"],
+        base + ["api-resources", "--verbs=list,delete", "-o", "name"],
+        base + ["get", "configmaps,secrets,namespaces,services,serviceaccounts,persistentvolumeclaims,pods,"
+                "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,ingresses.networking.k8s.io,"
+                "roles.rbac.authorization.k8s.io", "--all-namespaces", "-l", "kustomize-py/app=shop", "-o", "json",
+                "--ignore-not-found"],
+        base + ["delete", "Deployment.apps", "web", "--namespace", "shop", "--ignore-not-found",
+                "--cascade=foreground", "--wait=false", "-o", "name"],
+        base + ["delete", "Deployment.apps", "web", "--namespace", "shop", "--ignore-not-found",
+                "--cascade=foreground", "--wait=false", "-o", "name"],
+    ]
+    assert json.loads(log()[1]["stdin"]) == obj  # the manifest goes in on stdin as JSON
+
+
+def test_sync_sets_tracking_annotation_and_label(fake):
+    log = fake()
+    assert sync("shop", [h.deployment("web")], KubectlBackend(), SyncOptions(namespace="shop", poll_interval=0)).ok
+    applied = [json.loads(e["stdin"]) for e in log() if "apply" in e["argv"] and "--dry-run=server" not in e["argv"]]
+    meta = applied[0]["metadata"]
+    assert meta["annotations"]["argocd.argoproj.io/tracking-id"] == "shop:apps/Deployment:shop/web"
+    assert meta["labels"]["kustomize-py/app"] == "shop"
+    assert "kustomize-py/config-hash" in meta["annotations"]
+    assert not any("--context" in e["argv"] for e in log())  # no context given: kubeconfig's current one
+
+
+def test_canned_errors_map_to_error_classes(fake):
+    fake([{"match": ["apply"], "rc": 1, "stderr": 'The Deployment "web" is invalid: spec.selector: Invalid value: '
+                                                  '{"matchLabels":{"app":"x"}}: field is immutable\n'},
+          {"match": ["get"], "rc": 1, "stderr": "error: You must be logged in to the server (Unauthorized)\n"}])
+    kb = KubectlBackend()
+    obj = h.deployment("web")
+    with pytest.raises(ImmutableFieldError, match="field is immutable"):
+        kb.apply(obj)
+    with pytest.raises(ApplyError, match="Unauthorized"):
+        kb.get(WEB)
+
+
+def test_force_deletes_and_recreates_on_an_immutable_field(fake, tmp_path):
+    log = fake()
+    kb = KubectlBackend()
+    obj = h.deployment("web")
+    obj["metadata"]["namespace"] = "shop"
+    kb.apply(obj)
+    obj["spec"]["selector"]["matchLabels"]["v"] = "2"
+    with pytest.raises(ImmutableFieldError):
+        kb.apply(obj)
+    kb.apply(obj, force=True)
+    verbs = [e["argv"][0] for e in log()]
+    assert verbs == ["apply", "apply", "apply", "delete", "apply"]
+    assert "--wait=true" in log()[3]["argv"]
+
+
+def test_missing_kubectl_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ApplyError, match="not found on PATH"):
+        KubectlBackend().get(WEB)
+
+
+def _real_cluster() -> bool:
+    if not os.environ.get("KUBECONFIG") or not shutil.which("kubectl"):
+        return False
+    try:
+        return subprocess.run(["kubectl", "version", "--request-timeout=5s", "-o", "json"], capture_output=True,
+                              timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _real_cluster(), reason="KUBECONFIG does not point to a reachable cluster")
+def test_real_cluster_sync_resync_and_prune():
+    ns = f"kpy-test-{uuid.uuid4().hex[:8]}"
+    kb = KubectlBackend()
+    opts = SyncOptions(namespace=ns, poll_interval=1.0, timeout=180, create_namespace=True)
+    desired = [h.configmap("settings", {"mode": "fast"}), h.configmap("extra", {"a": "1"})]
+    try:
+        first = sync(ns, desired, kb, opts)
+        assert first.ok, first.message
+        again = sync(ns, desired, kb, opts)
+        assert again.count("unchanged") == 3, again.to_dict()
+        pruned = sync(ns, desired[:1] + [h.namespace(ns)], kb, SyncOptions(**{**opts.__dict__, "prune": True}))
+        assert pruned.ok and [r.key.name for r in pruned.results if r.status == "pruned"] == ["extra"]
+    finally:
+        subprocess.run(["kubectl", "delete", "namespace", ns, "--ignore-not-found", "--wait=false"],
+                       capture_output=True)
