@@ -3,10 +3,11 @@ top only) add name hashes, fix name references, resolve vars, drop local configs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import attrs
 
@@ -54,7 +55,7 @@ class Accumulator:
     """Resources gathered so far, with the transformer config and vars that came with them."""
 
     resources: ResourceList = attrs.Factory(ResourceList)
-    config: TransformerConfig = attrs.Factory(default_config)
+    config: TransformerConfig = attrs.Factory(TransformerConfig)
     vars: list[dict[str, Any]] = attrs.Factory(list)
 
     def merge(self, other: Accumulator) -> None:
@@ -180,14 +181,20 @@ class Target:
         except KpyError as err:
             raise _NotAFile(err, malformed=False) from None
         source = str(self.loader.resolve(path))
-        try:
-            docs = load_all(data, source)
-        except YamlError as err:
-            raise _NotAFile(err, malformed=True) from None
-        if any(_has_nonstring_annotations(d) for d in docs):
-            from kustomize_py.resources import raw_annotation_text
+        cached = _DOC_CACHE.get((source, data)) if _DOC_CACHE is not None else None
+        if cached is not None:
+            docs = copy_plain(cached)
+        else:
+            try:
+                docs = load_all(data, source)
+            except YamlError as err:
+                raise _NotAFile(err, malformed=True) from None
+            if any(_has_nonstring_annotations(d) for d in docs):
+                from kustomize_py.resources import raw_annotation_text
 
-            raw_annotation_text(data, docs)
+                raw_annotation_text(data, docs)
+            if _DOC_CACHE is not None:
+                _DOC_CACHE[(source, data)] = copy_plain(docs)
         resources = from_documents(docs, source)
         for res in resources:
             res.origin = self._origin_for(path)
@@ -234,9 +241,18 @@ class Target:
         from kustomize_py.yaml import load
 
         k = self.kustomization
-        for path in k.get("configurations", []):
-            data = load(self.loader.read_bytes(path), str(self.loader.root / path))
-            ra.config = ra.config.merge(default_config().merge(from_data(data, path)))
+        paths = k.get("configurations", [])
+        if paths:
+            # A configuration's spec replaces a default one with the same path that it narrows
+            # (e.g. `metadata/name` for one kind only): the reference merges defaults into it.
+            own = TransformerConfig()
+            for path in paths:
+                data = load(self.loader.read_bytes(path), str(self.loader.root / path))
+                own = own.merge(from_data(data, str(self.loader.root / path)))
+            own = own.merge(default_config())
+        else:
+            own = default_config()
+        ra.config = ra.config.merge(own)
         crds = k.get("crds", [])
         if crds:
             from kustomize_py.transformers.crds import config_from_crds
@@ -274,6 +290,33 @@ class Target:
             from kustomize_py.transformers.plugins import run_validator_plugins
 
             run_validator_plugins(self, ra)
+
+
+# Parsed resource files by (real path, content), kept only while `shared_parse_cache()` is active
+# (rendering many overlays that share bases); entries are copied on the way in and out.
+_DOC_CACHE: dict[tuple[str, bytes], list[Any]] | None = None
+
+
+@contextlib.contextmanager
+def shared_parse_cache() -> Iterator[None]:
+    """Within this block, a resource file read twice with the same bytes is parsed only once."""
+    global _DOC_CACHE
+    outer = _DOC_CACHE
+    if outer is None:
+        _DOC_CACHE = {}
+    try:
+        yield
+    finally:
+        _DOC_CACHE = outer
+
+
+def copy_plain(value: Any) -> Any:
+    """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {k: copy_plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_plain(v) if isinstance(v, (dict, list)) else v for v in value]
+    return value
 
 
 def _has_nonstring_annotations(doc: Any) -> bool:

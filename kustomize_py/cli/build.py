@@ -9,7 +9,12 @@ import sys
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("build", help="render a kustomization directory (like `kustomize build`)")
     p.add_argument("path", nargs="?", default=".", help="kustomization directory (default: .)")
-    p.add_argument("-o", "--output", help="write to FILE, or one file per resource into an existing DIR")
+    p.add_argument("-o", "--output", help="write to FILE, or one file per resource into an existing DIR "
+                   "(with --all: the directory that receives one file per overlay)")
+    p.add_argument("--all", metavar="ROOT", dest="all_root",
+                   help="build every overlay under ROOT (kustomizations no other one includes) into -o DIR, "
+                        "one file per overlay named after its path (a/b/overlays/prod -> a__b__overlays__prod.yaml)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="with --all: worker processes (default 1)")
     p.add_argument("--load-restrictor", default="LoadRestrictionsRootOnly",
                    choices=["LoadRestrictionsRootOnly", "LoadRestrictionsNone"],
                    help="whether files may be loaded from outside the kustomization root")
@@ -18,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all_root:
+        return run_all(args)
     from kustomize_py.output import write_output
     from kustomize_py.pipeline import build
 
@@ -28,3 +35,33 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(result.yaml)
     return 0
+
+
+def run_all(args: argparse.Namespace) -> int:
+    """`kpy build --all ROOT -o DIR`: every overlay into its own file; failures reported per overlay."""
+    from kustomize_py.errors import KpyError
+    from kustomize_py.multi import build_all, write_all
+
+    if not args.output:
+        raise KpyError("--all needs -o OUTDIR (one file per overlay is written there)")
+    if args.path != ".":
+        raise KpyError("give either a kustomization directory or --all ROOT, not both")
+    progress = _progress_bar if sys.stderr.isatty() else None
+    results = build_all(args.all_root, jobs=max(1, args.jobs), on_progress=progress,
+                        load_restrictor=args.load_restrictor)
+    if progress:
+        sys.stderr.write("\r\033[K")
+    write_all(args.all_root, results, args.output)
+    failed = {ov: err for ov, err in results.items() if isinstance(err, KpyError)}
+    for overlay, err in failed.items():
+        print(f"Error: {overlay}: {err}", file=sys.stderr)
+    if not results:
+        print(f"no overlays found under {args.all_root}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _progress_bar(done: int, total: int, overlay: object) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {str(overlay)[-40:]}\033[K")
+    sys.stderr.flush()
