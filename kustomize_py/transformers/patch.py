@@ -21,6 +21,9 @@ def set_openapi(target: Target) -> None:
 
     spec = target.kustomization.get("openapi") or {}
     path = spec.get("path")
+    if path and spec.get("version"):
+        raise PatchError("builtin version and custom schema provided, cannot use both",
+                         path=target.kustomization.path, field="openapi")
     if path:
         doc = load(target.loader.read_bytes(path), str(target.loader.root / path))
         target.options.schema = SchemaIndex.from_openapi(doc, str(path))
