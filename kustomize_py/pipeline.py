@@ -27,6 +27,7 @@ class BuildOptions:
     helm_command: str = "helm"
     warn: Any = None  # callable(str) for deprecation warnings; default: stderr
     schema: Any = None  # strategic-merge schema; the reference keeps one per build (`openapi:`)
+    schema_chosen: bool = False  # set by an explicit `openapi:` field
 
 
 @attrs.define
@@ -332,12 +333,12 @@ class _NotAFile(Exception):
         self.malformed = malformed
 
 
-def _set_openapi(target: Target) -> None:
+def _set_openapi(target: Target, top: bool = False) -> None:
     """Record a kustomization's `openapi:` schema for strategic merges (the reference keeps it global)."""
     if target.kustomization.get("openapi"):
         from kustomize_py.transformers.patch import set_openapi
 
-        set_openapi(target)
+        set_openapi(target, top)
 
 
 def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
@@ -349,7 +350,7 @@ def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, ena
     if options.warn is None:
         options.warn = warnings.append
     top = Target.at(loader, options, origin_path="")
-    _set_openapi(top)
+    _set_openapi(top, top=True)
     ra = top.accumulate()
     from kustomize_py.transformers import finish
 

@@ -14,22 +14,28 @@ if TYPE_CHECKING:
 
 # -- the merge schema (kustomization `openapi:`; the reference keeps one for the whole build) ------
 
-def set_openapi(target: Target) -> None:
-    """Use the schema a kustomization's `openapi:` names (a `path:` to swagger JSON/YAML)."""
+def set_openapi(target: Target, top: bool = False) -> None:
+    """Use the schema a kustomization's `openapi:` names: a `path:` to swagger JSON/YAML, or the
+    built-in `version:`. The top kustomization's choice wins; a base's applies only if none was made."""
     from kustomize_py.merge import SchemaIndex
     from kustomize_py.yaml import load
 
     spec = target.kustomization.get("openapi") or {}
-    path = spec.get("path")
-    if path and spec.get("version"):
+    path, version = spec.get("path"), spec.get("version")
+    if path and version:
         raise PatchError("builtin version and custom schema provided, cannot use both",
                          path=target.kustomization.path, field="openapi")
+    if version and version != "v1.21.2":
+        raise PatchError(f"unsupported openapi version {version!r}; kpy knows v1.21.2",
+                         path=target.kustomization.path, field="openapi")
+    if not (path or version) or (target.options.schema_chosen and not top):
+        return
     if path:
         doc = load(target.loader.read_bytes(path), str(target.loader.root / path))
         target.options.schema = SchemaIndex.from_openapi(doc, str(path))
-    elif spec.get("version") and spec.get("version") != "v1.21.2":
-        raise PatchError(f"unsupported openapi version {spec.get('version')!r}; kpy knows v1.21.2",
-                         path=target.kustomization.path, field="openapi")
+    else:
+        target.options.schema = SchemaIndex.builtin()
+    target.options.schema_chosen = True
 
 
 def _schema(target: Target) -> Any:
