@@ -85,7 +85,7 @@ def split_path(path: str, sep: str = ".") -> list[str]:
     return out
 
 
-_SLICE_INDEX = re.compile(r"^(.*)\[(\d+)\]$", re.S)
+_SLICE_INDEX = re.compile(r"^(.*)\[(\d+)\]$", re.DOTALL)
 
 
 def convert_slice_index(parts: list[str]) -> list[str]:
@@ -170,12 +170,8 @@ def _go_int(plain: str) -> int | None:
     sign = -1 if plain.startswith("-") else 1
     digits = plain.lstrip("+-")
     low = digits.lower()
-    if low.startswith("0x"):
-        n = int(low[2:], 16)
-    elif low.startswith("0b"):
-        n = int(low[2:], 2)
-    elif low.startswith("0o"):
-        n = int(low[2:], 8)
+    if low.startswith(("0x", "0b", "0o")):
+        n = int(low, 0)
     elif len(digits) > 1 and digits.startswith("0"):
         n = int(digits, 8)
     else:

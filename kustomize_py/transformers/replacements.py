@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import re
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KpyError, TransformerError
-from kustomize_py.resource import CLUSTER_NS, DEFAULT_NS, Resource, ResId, is_cluster_scoped
+from kustomize_py.resource import CLUSTER_NS, DEFAULT_NS, ResId, Resource, is_cluster_scoped
 from kustomize_py.transformers import fieldpath as fp
 from kustomize_py.transformers.fieldpath import field
 
@@ -128,88 +128,15 @@ def _select_source(resources: list[Resource], src: Any) -> Resource:
 
 # -- label and annotation selectors ----------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s*(!=|==|=|!|\(|\)|,|>|<|[^\s!=(),<>]+)")
-
-
-def parse_label_selector(expr: str) -> list[tuple[str, str, list[str]]]:
-    """Kubernetes label-selector text -> requirements (key, operator, values)."""
-    tokens = [m.group(1) for m in _TOKEN.finditer(expr or "") if m.group(1)]
-    reqs: list[tuple[str, str, list[str]]] = []
-    i = 0
-
-    def bad(msg: str) -> TransformerError:
-        return TransformerError(f"unable to parse requirement: {msg} in selector {expr!r}")
-
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok == "!":
-            if i + 1 >= len(tokens):
-                raise bad("found '', expected: identifier")
-            reqs.append((tokens[i + 1], "!", []))
-            i += 2
-        else:
-            key = tok
-            if key in ("=", "==", "!=", "(", ")", ",", ">", "<"):
-                raise bad(f"found '{key}', expected: !, identifier, or 'end of string'")
-            i += 1
-            op = tokens[i] if i < len(tokens) else ","
-            if op == ",":
-                reqs.append((key, "exists", []))
-            elif op in ("=", "==", "!=", ">", "<"):
-                if i + 1 >= len(tokens) or tokens[i + 1] == ",":
-                    value = ""
-                    i += 1
-                else:
-                    value = tokens[i + 1]
-                    i += 2
-                reqs.append((key, {"==": "="}.get(op, op), [value]))
-            elif op in ("in", "notin"):
-                if i + 1 >= len(tokens) or tokens[i + 1] != "(":
-                    raise bad("found '', expected: '('")
-                i += 2
-                values: list[str] = []
-                while i < len(tokens) and tokens[i] != ")":
-                    if tokens[i] != ",":
-                        values.append(tokens[i])
-                    i += 1
-                if i >= len(tokens):
-                    raise bad("found '', expected: ')'")
-                i += 1
-                reqs.append((key, op, values))
-            else:
-                raise bad(f"found '{op}', expected: in, notin, =, ==, !=, gt, lt")
-        if i < len(tokens):
-            if tokens[i] != ",":
-                raise bad(f"found '{tokens[i]}', expected: ','")
-            i += 1
-    return reqs
-
 
 def label_selector_matches(expr: str, labels: dict[str, Any]) -> bool:
     """Does `labels` satisfy the selector text `expr` (empty text selects everything)?"""
-    for key, op, values in parse_label_selector(expr):
-        present = key in labels
-        value = fp.scalar_text(labels.get(key))
-        if op == "exists" and not present:
-            return False
-        if op == "!" and present:
-            return False
-        if op == "=" and (not present or value != values[0]):
-            return False
-        if op == "!=" and present and value == values[0]:
-            return False
-        if op == "in" and (not present or value not in values):
-            return False
-        if op == "notin" and present and value in values:
-            return False
-        if op in (">", "<"):
-            try:
-                have, want = int(value), int(values[0])
-            except ValueError:
-                return False
-            if not present or not (have > want if op == ">" else have < want):
-                return False
-    return True
+    from kustomize_py.selector import parse_label_selector
+
+    predicate = parse_label_selector(expr)
+    if predicate is None:
+        return True
+    return predicate({str(k): fp.scalar_text(v) for k, v in labels.items()})
 
 
 def _matches_anno_and_labels(res: Resource, sel: Any) -> bool:
@@ -322,7 +249,6 @@ def _copy_to(res: Resource, value: Any, paths: list[str], opts: dict[str, Any]) 
             raise TransformerError(f'unable to {what} field "{path}" in replacement target')
         for loc in locations:
             _set_value(loc, value, opts)
-    _stringify_annotations(res)
 
 
 def _set_value(loc: fp.Location, value: Any, opts: dict[str, Any]) -> None:
@@ -349,13 +275,3 @@ def _set_value(loc: fp.Location, value: Any, opts: dict[str, Any]) -> None:
         fp.set_at(loc, value.resolve())
     else:
         fp.set_at(loc, copy.deepcopy(value))
-
-
-def _stringify_annotations(res: Resource) -> None:
-    """The reference rewrites annotations as a string map before printing; keep them strings."""
-    meta = res.obj.get("metadata")
-    ann = meta.get("annotations") if isinstance(meta, dict) else None
-    if isinstance(ann, dict):
-        for key, val in ann.items():
-            if val is not None and not isinstance(val, (str, dict, list)):
-                ann[key] = fp.scalar_text(val)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KustomizationError, TransformerError
-from kustomize_py.resource import DEFAULT_NS, Resource, ResId, split_api_version
+from kustomize_py.resource import DEFAULT_NS, ResId, Resource, split_api_version
 from kustomize_py.transformers import fieldpath as fp
 from kustomize_py.transformers.fieldpath import field
 
@@ -16,7 +18,6 @@ if TYPE_CHECKING:
     from kustomize_py.pipeline import Accumulator
 
 DEFAULT_FIELD_PATH = "metadata.name"
-_BOUND = "__kpy_bound__"  # marks vars already bound to a resource when they were merged
 
 
 # -- the Var record ----------------------------------------------------------------------------
@@ -87,26 +88,30 @@ def _bind(resources: list[Resource], var: dict[str, Any]) -> Resource | None:
     return matched[0] if matched else None
 
 
-def merge_vars(ra: Accumulator, incoming: list[Any], source: str | None = None) -> None:
-    """A kustomization's own `vars:` joining the accumulator: each var is tied to the one resource
-    it names now (by current or previous id), then added to the set (names must be unique)."""
+def bind_vars(resources: list[Resource], incoming: list[Any], source: str | None = None) -> None:
+    """Tie each of a kustomization's own vars to the one resource it names now (by current or
+    previous id), as the reference does when the vars join the accumulator."""
     checked: list[dict[str, Any]] = []
     for var in incoming or []:
         if not isinstance(var, dict):
             raise KustomizationError("vars entries must be mappings", path=source, field="vars")
         checked.append(var)
-    resources = ra.resources.items
-    bound = []
     for var in checked:
         try:
             res = _bind(resources, var)
         except TransformerError as err:
             listing = " ".join(var_text(v, parsed=False, defaulted=False) for v in checked)
             raise TransformerError(f"merging vars [{listing}]: {err.message}", path=source) from None
-        if res is not None and _str(field(var, "name")) not in res.refvar_names:
-            res.refvar_names.append(_str(field(var, "name")))
-        bound.append({**var, _BOUND: True})
-    ra.merge_vars(bound)
+        name = _str(field(var, "name"))
+        if res is not None and name not in res.refvar_names:
+            res.refvar_names.append(name)
+
+
+def merge_vars(ra: Accumulator, incoming: list[Any], source: str | None = None) -> None:
+    """Bind a kustomization's vars, then add them to the accumulator's set (names unique)."""
+    bind_vars(ra.resources.items, incoming, source)
+    add = getattr(ra, "_add_vars", None) or ra.merge_vars
+    add(list(incoming or []))
 
 
 # -- resolving (done once at the top, after name references) ----------------------------------------
@@ -136,11 +141,10 @@ def resolve(ra: Accumulator, warn: Callable[[str], None] | None = None) -> None:
 
 def _value_of(resources: list[Resource], var: dict[str, Any]) -> Any:
     name = _str(field(var, "name"))
-    owner = None
-    if var.get(_BOUND):
+    if any(r.refvar_names for r in resources):
         owner = next((r for r in resources if name in r.refvar_names), None)
     else:
-        # Vars merged without binding (older callers): bind now, by current or previous ids.
+        # Nothing was bound when the vars were merged (a caller that does not bind): bind now.
         owner = _bind(resources, var)
     if owner is None:
         raise TransformerError(f"var '{var_text(var)}' cannot be mapped to a field in the set of known resources")
@@ -233,7 +237,7 @@ def _go_v(value: Any) -> str:
 
 def go_g(f: float) -> str:
     """A float64 as Go's `%v` prints it: shortest digits, exponent form below 1e-4 and from 1e6."""
-    if f != f:
+    if math.isnan(f):
         return "NaN"
     if f in (float("inf"), float("-inf")):
         return "+Inf" if f > 0 else "-Inf"
