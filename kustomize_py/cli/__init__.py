@@ -15,6 +15,11 @@ COMMANDS: dict[str, str] = {
     "sync": "sync",
     "status": "sync",
     "diff": "sync",
+    "check": "check",
+    "affected": "affected",
+    "apps": "apps",
+    "tree": "tree",
+    "envdiff": "envdiff",
 }
 
 

@@ -1,0 +1,1 @@
+"""GitOps repo tooling: workload/overlay discovery, the file dependency graph, affected overlays, checks."""
