@@ -1,0 +1,176 @@
+"""`kpy check`: build errors, plaintext Secrets, SealedSecret scopes, Application coverage, risky deletion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kustomize_py.cli import main
+from kustomize_py.repo.check import run_checks
+from tests.repo_fixtures import make_repo
+
+K = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+DEPLOY = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"""
+PATCH = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
+
+
+def app(workload: str, env: str, *, path: str | None = None, prune: bool = True, finalizer: bool = False) -> str:
+    fin = "  finalizers:\n    - resources-finalizer.argocd.argoproj.io\n" if finalizer else ""
+    return f"""apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {workload}-{env}
+{fin}spec:
+  project: default
+  source:
+    repoURL: https://git.example.com/repo.git
+    path: {path or f'{workload}/overlays/{env}'}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {workload}
+  syncPolicy:
+    automated:
+      prune: {'true' if prune else 'false'}
+"""
+
+
+def clean_files() -> dict[str, str]:
+    files = {
+        "web/base/kustomization.yaml": K + "resources:\n  - deployment.yaml\n",
+        "web/base/deployment.yaml": DEPLOY,
+        "argocd/applications/kustomization.yaml": K + "resources:\n  - web-dev.yaml\n  - web-prod.yaml\n",
+    }
+    for env in ("dev", "prod"):
+        files[f"web/overlays/{env}/kustomization.yaml"] = (
+            K + f"namespace: web-{env}\nresources:\n  - ../../base\npatches:\n  - path: replicas.yaml\n")
+        files[f"web/overlays/{env}/replicas.yaml"] = PATCH
+        files[f"argocd/applications/web-{env}.yaml"] = app("web", env, finalizer=True)
+    return files
+
+
+def checks(report) -> set[tuple[str, str | None]]:
+    return {(i.check, i.file) for i in report.issues}
+
+
+def test_clean_repo_passes(tmp_path):
+    root = make_repo(tmp_path / "r", clean_files())
+    report = run_checks(root)
+    assert report.issues == []
+    assert report.ok
+    assert report.overlays == ["argocd/applications", "web/overlays/dev", "web/overlays/prod"]
+
+
+def test_plaintext_secret_committed_and_rendered(tmp_path, capsys):
+    files = clean_files()
+    files["web/overlays/dev/db.yaml"] = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n"
+                                         "stringData:\n  password: hunter2-value\n")
+    files["web/overlays/dev/kustomization.yaml"] = files["web/overlays/dev/kustomization.yaml"].replace("  - ../../base\n", "  - ../../base\n  - db.yaml\n")
+    root = make_repo(tmp_path / "r", files)
+    report = run_checks(root)
+    assert not report.ok
+    found = checks(report)
+    assert ("plaintext-secret", "web/overlays/dev/db.yaml") in found
+    assert any(i.overlay == "web/overlays/dev" and i.check == "plaintext-secret" for i in report.issues)
+    assert main(["check", str(root), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert "hunter2" not in out
+    assert json.loads(out)["ok"] is False
+    # allowed by name, on the command line or in .kpy.yaml
+    assert run_checks(root, allow_secrets=["db"]).ok
+    (root / ".kpy.yaml").write_text("check:\n  allowSecrets: [db]\n")
+    assert run_checks(root).ok
+
+
+def test_broken_patch_names_overlay_and_files_limit_scope(tmp_path, capsys):
+    files = clean_files()
+    files["web/overlays/prod/replicas.yaml"] = PATCH.replace("name: web", "name: missing-web")
+    root = make_repo(tmp_path / "r", files)
+    report = run_checks(root)
+    assert [(i.check, i.overlay) for i in report.issues] == [("build", "web/overlays/prod")]
+    # only dev is affected by a dev file: the broken prod overlay is not rendered
+    assert run_checks(root, files=["web/overlays/dev/replicas.yaml"]).ok
+    assert not run_checks(root, files=["web/base/deployment.yaml"]).ok
+    assert main(["check", str(root)]) == 1
+    assert "web/overlays/prod" in capsys.readouterr().out
+
+
+def test_missing_and_broken_applications(tmp_path):
+    files = clean_files()
+    del files["argocd/applications/web-prod.yaml"]
+    files["argocd/applications/kustomization.yaml"] = K + "resources:\n  - web-dev.yaml\n  - ghost.yaml\n"
+    files["argocd/applications/ghost.yaml"] = app("ghost", "dev")
+    root = make_repo(tmp_path / "r", files)
+    found = {(i.check, i.overlay, i.file) for i in run_checks(root).issues}
+    assert ("app-missing", "web/overlays/prod", "web/overlays/prod") in found
+    assert ("app-path", None, "argocd/applications/ghost.yaml") in found
+    assert len(found) == 2
+
+
+def test_risky_app_of_apps_and_self_management(tmp_path):
+    files = clean_files()
+    files["argocd/root.yaml"] = app("root", "all", path="argocd/applications", prune=True).replace(
+        "name: root-all", "name: root")
+    root = make_repo(tmp_path / "r", files)
+    issues = [i for i in run_checks(root).issues if i.check == "risky-deletion"]
+    assert [i.file for i in issues] == ["argocd/root.yaml"]
+    assert "web-dev" in issues[0].message
+    # the same parent without automated prune is fine
+    (root / "argocd/root.yaml").write_text(files["argocd/root.yaml"].replace("prune: true", "prune: false"))
+    assert not [i for i in run_checks(root).issues if i.check == "risky-deletion"]
+    # an app deploying Argo CD's own controller with prune
+    files2 = clean_files()
+    files2["argocd/install/kustomization.yaml"] = K + "resources:\n  - server.yaml\n"
+    files2["argocd/install/server.yaml"] = DEPLOY.replace("name: web\n", "name: argocd-server\n", 1)
+    files2["argocd/self.yaml"] = app("argocd", "self", path="argocd/install")
+    root2 = make_repo(tmp_path / "r2", files2)
+    risky = [i for i in run_checks(root2).issues if i.check == "risky-deletion"]
+    assert [i.file for i in risky] == ["argocd/self.yaml"]
+    assert "Argo CD itself" in risky[0].message
+
+
+def test_sealed_secret_renamed_by_overlay(tmp_path):
+    files = clean_files()
+    files["web/base/sealed.yaml"] = """apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: db
+  namespace: web-dev
+spec:
+  encryptedData:
+    password: AgBy3i4OJSWK
+  template:
+    metadata:
+      name: db
+      namespace: web-dev
+"""
+    files["web/base/kustomization.yaml"] = K + "resources:\n  - deployment.yaml\n  - sealed.yaml\n"
+    files["web/overlays/prod/kustomization.yaml"] = files["web/overlays/prod/kustomization.yaml"].replace(
+        "namespace: web-prod\n", "namespace: web-prod\nnamePrefix: p-\n")
+    root = make_repo(tmp_path / "r", files)
+    sealed = [i for i in run_checks(root).issues if i.check == "sealed-scope"]
+    assert {i.overlay for i in sealed} == {"web/overlays/prod"}
+    assert any("metadata.name" in i.message for i in sealed)
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], []])
+def test_cli_clean_exit_zero(tmp_path, capsys, args):
+    root = make_repo(tmp_path / "r", clean_files())
+    assert main(["check", str(root), *args]) == 0
+    out = capsys.readouterr().out
+    assert "0 error(s)" in out or json.loads(out)["ok"] is True
