@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.cli import main  # noqa: E402
+from kustomize_py.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sync" / "repo"
 SECRET = "not-a-real-password-42"

@@ -10,15 +10,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.sync.backends.directory import DirectoryBackend  # noqa: E402
-from kustomize_py.sync.backends.git import GitBackend  # noqa: E402
-from kustomize_py.sync.backends.kube_api import KubeApiBackend  # noqa: E402
-from kustomize_py.sync.backends.kubectl import KubectlBackend  # noqa: E402
-from kustomize_py.sync.backends.memory import MemoryBackend  # noqa: E402
-from kustomize_py.sync.engine import SyncOptions, sync  # noqa: E402
-from kustomize_py.sync.keys import ResourceKey  # noqa: E402
+from kustomize_py.sync.backends.directory import DirectoryBackend
+from kustomize_py.sync.backends.git import GitBackend
+from kustomize_py.sync.backends.kube_api import KubeApiBackend
+from kustomize_py.sync.backends.kubectl import KubectlBackend
+from kustomize_py.sync.backends.memory import MemoryBackend
+from kustomize_py.sync.engine import SyncOptions, sync
+from kustomize_py.sync.keys import ResourceKey
 
 APP = "shop"
 OPTS = SyncOptions(namespace="shop", poll_interval=0.0, timeout=5.0)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.sync.backends.memory import MemoryBackend  # noqa: E402
-from kustomize_py.sync.engine import SyncOptions, app_status, delete_app, make_plan, plan_diff, sync  # noqa: E402
-from kustomize_py.sync.keys import ResourceKey  # noqa: E402
+from kustomize_py.sync.backends.memory import MemoryBackend
+from kustomize_py.sync.engine import SyncOptions, app_status, delete_app, make_plan, plan_diff, sync
+from kustomize_py.sync.keys import ResourceKey
 
 OPTS = SyncOptions(namespace="shop", poll_interval=0.0, timeout=5.0)
 

@@ -13,13 +13,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.errors import KpyError  # noqa: E402
-from kustomize_py.sync.apps import load_applications, render  # noqa: E402
-from kustomize_py.sync.backends.git import GitBackend  # noqa: E402
-from kustomize_py.sync.backends.memory import MemoryBackend  # noqa: E402
-from kustomize_py.sync.engine import SyncOptions, sync  # noqa: E402
+from kustomize_py.errors import KpyError
+from kustomize_py.sync.apps import load_applications, render
+from kustomize_py.sync.backends.git import GitBackend
+from kustomize_py.sync.backends.memory import MemoryBackend
+from kustomize_py.sync.engine import SyncOptions, sync
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "assets"
 STAGING = [a for a in load_applications(EXAMPLES) if a.name.endswith("-staging")]

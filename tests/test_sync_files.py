@@ -9,13 +9,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.errors import SyncError  # noqa: E402
-from kustomize_py.sync.backends import open_backend  # noqa: E402
-from kustomize_py.sync.backends.directory import DirectoryBackend  # noqa: E402
-from kustomize_py.sync.backends.git import GitBackend  # noqa: E402
-from kustomize_py.sync.engine import SyncOptions, sync  # noqa: E402
+from kustomize_py.errors import SyncError
+from kustomize_py.sync.backends import open_backend
+from kustomize_py.sync.backends.directory import DirectoryBackend
+from kustomize_py.sync.backends.git import GitBackend
+from kustomize_py.sync.engine import SyncOptions, sync
 
 OPTS = SyncOptions(namespace="shop")
 PRUNE = SyncOptions(namespace="shop", prune=True)

@@ -14,12 +14,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.sync.backends.base import ApplyError, ImmutableFieldError  # noqa: E402
-from kustomize_py.sync.backends.kubectl import KubectlBackend  # noqa: E402
-from kustomize_py.sync.engine import SyncOptions, sync  # noqa: E402
-from kustomize_py.sync.keys import ResourceKey  # noqa: E402
+from kustomize_py.sync.backends.base import ApplyError, ImmutableFieldError
+from kustomize_py.sync.backends.kubectl import KubectlBackend
+from kustomize_py.sync.engine import SyncOptions, sync
+from kustomize_py.sync.keys import ResourceKey
 
 WEB = ResourceKey("apps", "Deployment", "shop", "web")
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import base64
 
 from kustomize_py.sync.keys import ResourceKey
-from kustomize_py.sync.normalize import (diff_manifests, generated_base, normalize, pair_generated,
-                                         render_diffs)
+from kustomize_py.sync.normalize import (
+    diff_manifests,
+    generated_base,
+    normalize,
+    pair_generated,
+    render_diffs,
+)
 
 
 def cm(name, data, **meta):

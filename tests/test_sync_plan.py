@@ -9,13 +9,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
-import sync_helpers as h  # noqa: E402
+import sync_helpers as h
 
-from kustomize_py.errors import SyncError  # noqa: E402
-from kustomize_py.sync import order  # noqa: E402
-from kustomize_py.sync.keys import (ResourceKey, key_of, parse_tracking_id, tracked_app,  # noqa: E402
-                                    tracking_id)
-from kustomize_py.sync.plan import (PlanOptions, config_hash, contains, delete_app_plan, plan)  # noqa: E402
+from kustomize_py.errors import SyncError
+from kustomize_py.sync import order
+from kustomize_py.sync.keys import ResourceKey, key_of, parse_tracking_id, tracked_app, tracking_id
+from kustomize_py.sync.plan import PlanOptions, config_hash, contains, delete_app_plan, plan
 
 OPTS = PlanOptions(app="shop", namespace="shop")
 TRACK = "argocd.argoproj.io/tracking-id"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any, Callable
+from typing import Any
 
 from kustomize_py.errors import KpyError
 from kustomize_py.sync import order
@@ -13,8 +14,20 @@ from kustomize_py.sync.backends.base import Backend
 from kustomize_py.sync.health import DEGRADED, HEALTHY, MISSING, SUSPENDED, Health
 from kustomize_py.sync.keys import ResourceKey, crd_scopes, key_of
 from kustomize_py.sync.normalize import ResourceDiff, diff_manifests, normalize
-from kustomize_py.sync.plan import (APPLY, CONFIG_HASH_ANNOTATION, CREATE, HOOK, PRUNE, UNCHANGED, Plan,
-                                    PlanOptions, Step, plan, prepare, project)
+from kustomize_py.sync.plan import (
+    APPLY,
+    CONFIG_HASH_ANNOTATION,
+    CREATE,
+    HOOK,
+    PRUNE,
+    UNCHANGED,
+    Plan,
+    PlanOptions,
+    Step,
+    plan,
+    prepare,
+    project,
+)
 
 SUCCEEDED, FAILED = "Succeeded", "Failed"
 

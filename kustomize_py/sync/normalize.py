@@ -6,8 +6,9 @@ import base64
 import copy
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from kustomize_py.sync.keys import TRACKING_ANNOTATION, ResourceKey, key_of
 
@@ -76,7 +77,7 @@ def redact_pair(old: dict[str, Any] | None, new: dict[str, Any] | None
                 a[key] = REDACTED_SAME if same else REDACTED_OLD
             if b is not None and key in b:
                 b[key] = REDACTED_SAME if same else REDACTED_NEW
-    annotations_of = lambda o: ((o or {}).get("metadata") or {}).get("annotations") or {}  # noqa: E731
+    annotations_of = lambda o: ((o or {}).get("metadata") or {}).get("annotations") or {}
     for obj in (old, new):
         ann = annotations_of(obj)
         if "kubectl.kubernetes.io/last-applied-configuration" in ann:

@@ -10,8 +10,17 @@ from typing import Any
 
 from kustomize_py.errors import SyncError
 from kustomize_py.sync import order
-from kustomize_py.sync.keys import (APP_LABEL, TRACKING_ANNOTATION, ResourceKey, crd_scopes,
-                                    is_cluster_scoped, key_of, label_value, tracked_app, tracking_id)
+from kustomize_py.sync.keys import (
+    APP_LABEL,
+    TRACKING_ANNOTATION,
+    ResourceKey,
+    crd_scopes,
+    is_cluster_scoped,
+    key_of,
+    label_value,
+    tracked_app,
+    tracking_id,
+)
 from kustomize_py.sync.normalize import normalize
 
 CONFIG_HASH_ANNOTATION = "kustomize-py/config-hash"
@@ -197,11 +206,11 @@ def _bubble_up(steps: list[Step]) -> list[Step]:
         if step.action == PRUNE or step.desired is None:
             continue
         if step.key.group == "" and step.key.kind == "Namespace":
-            needs = lambda s, ns=step.key.name: s.key.namespace == ns  # noqa: E731
+            needs = lambda s, ns=step.key.name: s.key.namespace == ns
         elif step.key.kind == "CustomResourceDefinition":
             spec = step.desired.get("spec") or {}
             gk = (str(spec.get("group") or ""), str((spec.get("names") or {}).get("kind") or ""))
-            needs = lambda s, gk=gk: (s.key.group, s.key.kind) == gk  # noqa: E731
+            needs = lambda s, gk=gk: (s.key.group, s.key.kind) == gk
         else:
             continue
         first = next((j for j in range(i) if steps[j].action != PRUNE and needs(steps[j])), None)

@@ -46,7 +46,7 @@ class GitBackend(BackendBase):
     def _git(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None,
              check: bool = True) -> subprocess.CompletedProcess[bytes]:
         full_env = {**os.environ, **(env or {})}
-        proc = subprocess.run(["git", "-C", str(self.repo), *args], input=input, capture_output=True,
+        proc = subprocess.run(["git", "-C", str(self.repo), *args], input=input, capture_output=True, check=False,
                               env=full_env)
         if check and proc.returncode != 0:
             # Git's stderr names refs and paths, never file contents, so it is safe to show.
@@ -80,7 +80,7 @@ class GitBackend(BackendBase):
             if not item:
                 continue
             info, path = item.split(b"\t", 1)
-            mode, kind, sha = info.split()
+            _mode, kind, sha = info.split()
             if kind == b"blob":
                 entries.append((path.decode(), sha.decode()))
         if not entries:

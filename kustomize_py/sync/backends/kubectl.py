@@ -13,8 +13,8 @@ from kustomize_py.sync.health import Health, health
 from kustomize_py.sync.keys import APP_LABEL, ResourceKey, key_of, label_value
 
 FIELD_MANAGER = "kpy"
-_IMMUTABLE = re.compile(r"field is immutable|immutable field|may not change once set|Forbidden: updates to", re.I)
-_NOT_FOUND = re.compile(r"NotFound|not found|the server doesn't have a resource type", re.I)
+_IMMUTABLE = re.compile(r"field is immutable|immutable field|may not change once set|Forbidden: updates to", re.IGNORECASE)
+_NOT_FOUND = re.compile(r"NotFound|not found|the server doesn't have a resource type", re.IGNORECASE)
 
 
 def resource_arg(key: ResourceKey) -> str:
@@ -50,7 +50,7 @@ class KubectlBackend(BackendBase):
     def _run(self, args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         try:
             return subprocess.run(self._base() + args, input=stdin, capture_output=True, text=True,
-                                  timeout=self.timeout, env=os.environ.copy())
+                                  timeout=self.timeout, env=os.environ.copy(), check=False)
         except FileNotFoundError:
             raise ApplyError(f"{self.binary} not found on PATH", field="--backend") from None
         except subprocess.TimeoutExpired:

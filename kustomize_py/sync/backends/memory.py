@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from kustomize_py.sync.backends.base import ApplyError, BackendBase, ImmutableFieldError
 from kustomize_py.sync.health import Health, health
