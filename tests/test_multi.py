@@ -105,3 +105,15 @@ def test_benchmark_quick_smoke(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "big-overlay N=5" in proc.stdout and "many-6-overlays" in proc.stdout
     assert time.perf_counter() - start < 30
+
+
+@pytest.mark.parametrize("name", ["defaults.yaml", "cluster_scoped.yaml"])
+def test_bundled_field_spec_data_reads_as_with_kustomize_rules(name: str) -> None:
+    # load_data takes libyaml's fast path for start-up speed; it must agree with our own loader
+    from importlib import resources
+
+    from kustomize_py.fieldspecs import load_data
+    from kustomize_py.yaml import load
+
+    text = resources.files("kustomize_py.fieldspecs").joinpath(name).read_text(encoding="utf-8")
+    assert load_data(name) == load(text, name)
