@@ -67,5 +67,5 @@ def test_broken_patch_fails_naming_the_overlay(tmp_path, hook_source, home):
     commit(repo, "break the prod patch")
     done = try_repo(repo, hook_source, home, "kpy-check")
     assert done.returncode == 1
-    assert "web/overlays/prod" in done.stdout
+    assert "web/overlays/prod/replicas.yaml" in done.stdout
     assert "[build]" in done.stdout

@@ -1,0 +1,60 @@
+"""Environment-to-environment and ref-to-ref diffs: pairing across suffixes and hashes, redaction."""
+
+from __future__ import annotations
+
+import json
+
+from kustomize_py.cli import main
+from kustomize_py.repo.envdiff import diff_overlays, diff_refs
+from tests.repo_fixtures import commit, make_repo
+from tests.test_repo_check import DEPLOY, K
+
+
+def files() -> dict[str, str]:
+    out = {"web/base/kustomization.yaml": K + "resources:\n  - deployment.yaml\n", "web/base/deployment.yaml": DEPLOY}
+    for env, replicas, password in (("staging", 1, "s3cret-staging"), ("production", 3, "s3cret-prod")):
+        out[f"web/overlays/{env}/kustomization.yaml"] = K + f"""nameSuffix: -{env}
+resources:
+  - ../../base
+replicas:
+  - name: web
+    count: {replicas}
+configMapGenerator:
+  - name: settings
+    literals:
+      - LEVEL={env}
+secretGenerator:
+  - name: creds
+    literals:
+      - password={password}
+"""
+    return out
+
+
+def test_staging_vs_production_pairs_by_original_name(tmp_path):
+    root = make_repo(tmp_path / "r", files())
+    diffs = diff_overlays(root / "web/overlays/staging", root / "web/overlays/production")
+    by_kind = {d.key.kind: d for d in diffs}
+    assert set(by_kind) == {"Deployment", "ConfigMap", "Secret"}
+    assert all(d.action == "modified" for d in diffs)
+    text = "\n".join(line for d in diffs for line in d.lines)
+    assert "+  replicas: 3" in text
+    assert "s3cret" not in text and "czNjcmV0" not in text  # redacted, plain and base64
+    assert by_kind["Deployment"].key.name == "web-production"
+
+
+def test_same_overlay_at_two_refs(tmp_path, capsys):
+    root = make_repo(tmp_path / "r", files())
+    kfile = root / "web/overlays/production/kustomization.yaml"
+    kfile.write_text(kfile.read_text().replace("LEVEL=production", "LEVEL=debug"))
+    commit(root, "debug logs in production")
+    diffs = diff_refs(root / "web/overlays/production", "HEAD~1", "HEAD")
+    assert [(d.action, d.key.kind) for d in diffs] == [("modified", "ConfigMap")]
+    assert diffs[0].renamed  # the hash suffix changed; paired, not added + removed
+    # working tree against a ref, through the CLI
+    kfile.write_text(kfile.read_text().replace("count: 3", "count: 5"))
+    assert main(["envdiff", str(root / "web/overlays/production"), "--ref", "HEAD", "--format", "json",
+                 "--exit-code"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert [d["kind"] for d in out["diffs"]] == ["Deployment"]
+    assert main(["envdiff", str(root / "web/overlays/production"), "--ref", "HEAD~1", "--ref", "HEAD~1"]) == 0
