@@ -25,12 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     if args.all_root:
         return run_all(args)
-    from kustomize_py.output import write_output
     from kustomize_py.pipeline import build
 
     result = build(args.path, load_restrictor=args.load_restrictor, enable_helm=args.enable_helm,
                    helm_command=args.helm_command, warn=lambda m: print(m, file=sys.stderr))
     if args.output:
+        from kustomize_py.output import write_output  # tempfile & co. only when writing files
+
         write_output(result, args.output)
     else:
         sys.stdout.write(result.yaml)
