@@ -23,6 +23,13 @@ class _Created:
 
 CREATED: Any = _Created()
 
+
+class Untagged(str):
+    """Text written into a created scalar: it has no type tag yet, so later writes keep it untyped
+    and it is typed (int, bool, ...) from its text only when the step finishes (see `settle`)."""
+
+    __slots__ = ()
+
 # What a create walk makes at the end of a path (the kind of the value that will be written).
 SCALAR, MAP, SEQ = "scalar", "map", "seq"
 
@@ -128,6 +135,8 @@ def _float_text(f: float) -> str:
 
 def node_text(value: Any) -> str:
     """How one scalar prints on its own (used when list entries are matched with a regex)."""
+    if isinstance(value, Untagged):
+        return str.__str__(value)
     if isinstance(value, str):
         return f'"{value}"' if resolve_plain(value)[0] != "str" and value != "" else value
     if value is None:
@@ -197,9 +206,9 @@ def retyped(old: Any, text: str) -> Any:
 
     A created (untagged) scalar takes the type its text resolves to; a typed one must still be
     readable as that type, as the reference fails when it decodes the result."""
+    if old is CREATED or isinstance(old, Untagged):
+        return Untagged(text)
     tag, resolved = resolve_plain(text)
-    if old is CREATED:
-        return resolved
     want = tag_of(old)
     if want == "str":
         return text
@@ -431,7 +440,7 @@ def _match_entries(node: Any, parts: list[str], create: str | None, parent: Any,
     if len(out) > found or not create:
         return
     # Nothing matched: append an entry holding the wanted value, then walk into it.
-    made = resolve_plain(pattern)[1]
+    made = Untagged(pattern)
     entry: Any = made if not name else {name: made}
     items.append(entry)
     _match(entry, parts[1:], create, items, len(items) - 1, out)
@@ -449,6 +458,21 @@ def _compile(pattern: str) -> re.Pattern[str]:
             raise TransformerError(f"error parsing regexp: {err}: `{pattern}`") from None
         _REGEX_CACHE[pattern] = compiled
     return compiled
+
+
+def settle(node: Any) -> Any:
+    """Type every Untagged text inside `node` from its text, in place; returns the new node."""
+    if isinstance(node, Untagged):
+        return resolve_plain(str.__str__(node))[1]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, (dict, list, Untagged)):
+                node[key] = settle(value)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, (dict, list, Untagged)):
+                node[i] = settle(value)
+    return node
 
 
 def set_at(loc: Location, value: Any) -> None:

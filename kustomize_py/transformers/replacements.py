@@ -172,13 +172,16 @@ def _target_selected(res: Resource, target: Any) -> bool:
 
 
 def apply_replacements(resources: list[Resource], replacements: Iterable[Any], source: str | None = None) -> None:
+    touched: dict[int, Resource] = {}
     for rep in replacements:
         src, targets = field(rep, "source"), field(rep, "targets")
         if src is None or targets is None:
             raise TransformerError("replacements must specify a source and at least one target", path=source)
         value = _source_value(resources, src)
         for target in targets:
-            _apply_target(resources, value, target)
+            touched.update(_apply_target(resources, value, target))
+    for res in touched.values():
+        fp.settle(res.obj)
 
 
 def _source_value(resources: list[Resource], src: Any) -> Any:
@@ -226,14 +229,17 @@ def _kind(value: Any) -> str:
     return fp.SCALAR
 
 
-def _apply_target(resources: list[Resource], value: Any, target: Any) -> None:
+def _apply_target(resources: list[Resource], value: Any, target: Any) -> dict[int, Resource]:
     if field(target, "select") is None:
         raise TransformerError("target must specify resources to select")
     paths = field(target, "fieldPaths") or [DEFAULT_FIELD_PATH]
     opts = _options(target)
+    touched = {}
     for res in resources:
         if _target_selected(res, target):
+            touched[id(res)] = res
             _copy_to(res, value, [str(p) for p in paths], opts)
+    return touched
 
 
 def _copy_to(res: Resource, value: Any, paths: list[str], opts: dict[str, Any]) -> None:
