@@ -91,13 +91,37 @@ def find_file(loader: Loader) -> str:
     return found[0]
 
 
+def _parse(data: bytes, path: str) -> list[Any]:
+    """Parse a kustomization file as the reference does (YAML 1.1 through go-yaml v2, where a
+    repeated key is not an error and the last one wins), unlike resource files."""
+    import yaml as _pyyaml
+
+    from kustomize_py.errors import YamlError
+
+    class _Loader(getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlError("kustomization file is not valid UTF-8", path=path) from None
+    try:
+        return [d for d in _pyyaml.load_all(text, Loader=_Loader) if d is not None]
+    except _pyyaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise YamlError(f"invalid Kustomization: {problem}{where}", path=path) from None
+    except RecursionError:
+        raise YamlError("invalid Kustomization: nested too deeply", path=path) from None
+
+
 def load(loader: Loader) -> Kustomization:
     """Read and validate the kustomization file in the loader's root."""
-    from kustomize_py.yaml import load_all
-
     name = find_file(loader)
     path = str(loader.root / name)
-    docs = load_all(loader.read_bytes(name), path)
+    docs = _parse(loader.read_bytes(name), path)
     if len(docs) > 1:
         raise KustomizationError("invalid Kustomization: expected a single document", path=path)
     raw = docs[0] if docs else {}
