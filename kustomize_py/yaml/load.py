@@ -1,22 +1,403 @@
-"""Parse YAML/JSON text into plain Python data the way Kustomize reads it (first version)."""
+"""Parse YAML/JSON text into plain Python data the way Kustomize reads resource files: libyaml
+builds the node tree, our own constructor applies go-yaml v3's scalar rules."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import sys
 from typing import Any
 
 import yaml as _pyyaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from kustomize_py.errors import YamlError
+from kustomize_py.yaml.scalars import (
+    READ_TABLE,
+    TimestampRangeError,
+    read_plain,
+    timestamp_text,
+)
 
-_Loader = getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN = "!<plain>"  # our tag for untagged plain scalars: resolved by read_plain below
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+
+# go-yaml v3's guard against alias bombs ("billion laughs"): beyond a few thousand nodes, the
+# share of nodes that come from expanding aliases may not exceed this ratio.
+_ALIAS_LOW, _ALIAS_HIGH = 400_000, 4_000_000
+
+
+def _allowed_alias_ratio(decoded: int) -> float:
+    if decoded <= _ALIAS_LOW:
+        return 0.99
+    if decoded >= _ALIAS_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (decoded - _ALIAS_LOW) / (_ALIAS_HIGH - _ALIAS_LOW)
+
+
+if _CParser is not None:
+
+    class _Parser(_CParser):  # type: ignore[misc, valid-type]
+        """libyaml's parser and composer; tags are resolved later, knowing the scalar style."""
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+        def descend_resolver(self, *args: Any) -> None:
+            pass
+
+        def ascend_resolver(self, *args: Any) -> None:
+            pass
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Parser(_pyyaml.reader.Reader, _pyyaml.scanner.Scanner, _pyyaml.parser.Parser,  # type: ignore[no-redef]
+                  _pyyaml.composer.Composer):
+        def __init__(self, stream: str) -> None:
+            _pyyaml.reader.Reader.__init__(self, stream)
+            _pyyaml.scanner.Scanner.__init__(self)
+            _pyyaml.parser.Parser.__init__(self)
+            _pyyaml.composer.Composer.__init__(self)
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+        def descend_resolver(self, *args: Any) -> None:
+            pass
+
+        def ascend_resolver(self, *args: Any) -> None:
+            pass
+
+
+class _Fail(Exception):
+    """Internal: a construction error with the node it concerns."""
+
+    def __init__(self, message: str, node: Any):
+        super().__init__(message)
+        self.node = node
+
+
+_plain_cache: dict[str, Any] = {}
+
+
+def _plain(value: str, node: Any) -> Any:
+    try:
+        return _plain_cache[value]
+    except KeyError:
+        pass
+    try:
+        result = read_plain(value)
+    except TimestampRangeError as err:
+        raise _Fail(str(err), node) from None
+    if len(_plain_cache) > 100_000:
+        _plain_cache.clear()
+    _plain_cache[value] = result
+    return result
+
+
+def _tagged_scalar(node: Any) -> Any:
+    """A scalar with an explicit tag: go-yaml v3 checks the text against the tag."""
+    tag, value = node.tag, node.value
+    short = "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+    if short == "!!str":
+        return value
+    if short == "!!binary":
+        try:
+            raw = base64.b64decode("".join(value.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise _Fail(f"!!binary value contains invalid base64 data", node) from None
+        return raw.decode("utf-8", "replace")
+    if short == "!!timestamp":
+        try:
+            text = timestamp_text(value)
+        except TimestampRangeError as err:
+            raise _Fail(str(err), node) from None
+        if text is None:
+            raise _Fail(f"cannot decode !!str `{value}` as a !!timestamp", node)
+        return text
+    if short not in ("!!int", "!!float", "!!bool", "!!null", "!!merge"):
+        return value  # unknown tags keep the text, as go-yaml does
+    got: Any = READ_TABLE.get(value, value)
+    if got is value and value[:1] in "+-0123456789.":
+        got = read_plain(value)
+    if short == "!!null" and got is None:
+        return None
+    if short == "!!bool" and isinstance(got, bool):
+        return got
+    if short == "!!int" and isinstance(got, int) and not isinstance(got, bool):
+        return got
+    if short == "!!float" and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return float(got)
+    if short == "!!merge" and value == "<<":
+        return value
+    kind = {bool: "!!bool", int: "!!int", float: "!!float", type(None): "!!null"}.get(type(got), "!!str")
+    raise _Fail(f"cannot decode {kind} `{value}` as a {short}", node)
+
+
+class _Builder:
+    """Turns one composed document into plain data; expands aliases with a budget."""
+
+    __slots__ = ("seen", "active", "decoded", "aliased", "in_alias")
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.decoded = 0
+        self.aliased = 0
+        self.in_alias = 0
+
+    def _count(self, n: int) -> None:
+        # Children are counted by their parent; the ratio check runs before each alias expansion.
+        self.decoded += n
+        if self.in_alias:
+            self.aliased += n
+
+    def build(self, node: Any) -> Any:
+        cls = node.__class__
+        if cls is ScalarNode:
+            tag = node.tag
+            if tag == _PLAIN:
+                return _plain(node.value, node)
+            if tag == _STR:
+                return node.value
+            return _tagged_scalar(node)
+        key = id(node)
+        if key in self.seen:  # a second visit: this is an alias, expand it afresh
+            return self._alias(node, key)
+        self.seen.add(key)
+        self.active.add(key)
+        try:
+            if cls is SequenceNode:
+                return self._seq(node)
+            return self._map(node)
+        finally:
+            self.active.discard(key)
+
+    def _alias(self, node: Any, key: int) -> Any:
+        if key in self.active:
+            raise _Fail("anchor value contains itself", node)
+        if (self.aliased > 100 and self.decoded > 1000
+                and self.aliased / self.decoded > _allowed_alias_ratio(self.decoded)):
+            raise _Fail("document contains excessive aliasing", node)
+        self.in_alias += 1
+        self.active.add(key)
+        try:
+            if node.__class__ is SequenceNode:
+                return self._seq(node)
+            return self._map(node)
+        finally:
+            self.active.discard(key)
+            self.in_alias -= 1
+
+    def _seq(self, node: Any) -> list[Any]:
+        build = self.build
+        out = []
+        self._count(len(node.value))
+        for child in node.value:
+            if child.__class__ is ScalarNode and child.tag == _PLAIN:
+                out.append(_plain(child.value, child))
+            else:
+                out.append(build(child))
+        return out
+
+    def _key(self, knode: Any) -> Any:
+        if knode.__class__ is not ScalarNode:
+            raise _Fail("invalid map key: a key must be a scalar", knode)
+        return self.build(knode)
+
+    def _map(self, node: Any, top: bool = False) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        merges: list[Any] = []
+        build = self.build
+        self._count(2 * len(node.value))
+        for knode, vnode in node.value:
+            if knode.__class__ is ScalarNode and knode.value == "<<":
+                if knode.tag == _PLAIN or knode.tag == _TAG + "merge":
+                    if merges:
+                        raise _Fail("duplicate merge key", knode)
+                    merges.append(vnode)
+                continue  # a quoted "<<" key is dropped, as Kustomize does
+            if knode.__class__ is ScalarNode and knode.tag == _STR:
+                key = knode.value
+            else:
+                key = self._key(knode)
+                if top and not isinstance(key, str):
+                    key = "" if key is None else knode.value  # Go decodes top-level keys as text
+            if key in out:
+                first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == knode.value)
+                raise _Fail(f"mapping key {_go_quote(knode.value)} already defined at line "
+                            f"{first.start_mark.line + 1}", knode)
+            if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN:
+                out[key] = _plain(vnode.value, vnode)
+            else:
+                out[key] = build(vnode)
+        for mnode in merges:
+            for source in self._merge_sources(mnode):
+                for k, v in source.items():
+                    if k not in out:
+                        out[k] = v
+        return out
+
+    def _merge_sources(self, mnode: Any) -> list[dict[Any, Any]]:
+        """The maps a `<<` key merges, first one winning (go-yaml v3 semantics)."""
+        items = mnode.value if mnode.__class__ is SequenceNode else [mnode]
+        if mnode.__class__ is ScalarNode or any(i.__class__ is not MappingNode for i in items):
+            raise _Fail("map merge requires map or sequence of maps as the value", mnode)
+        merged: dict[Any, Any] = {}
+        for item in items:
+            value = self.build(item)
+            for k, v in value.items():
+                merged.setdefault(k, v)
+        return [merged]
+
+    def document(self, node: Any) -> Any:
+        self.decoded += 1
+        if node.__class__ is MappingNode:
+            self.seen.add(id(node))
+            self.active.add(id(node))
+            try:
+                return self._map(node, top=True)
+            finally:
+                self.active.discard(id(node))
+        return self.build(node)
+
+
+def _go_quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _to_text(text: str | bytes, source: str) -> str:
+    if isinstance(text, str):
+        return text
+    data = bytes(text)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise YamlError(f"yaml: invalid UTF-16 data at byte {err.start}", path=source) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise YamlError(f"yaml: line {line}: invalid UTF-8 byte at offset {err.start} "
+                        f"(the file must be UTF-8)", path=source) from None
+
+
+def _mark_error(err: _pyyaml.YAMLError, text: str, source: str) -> YamlError:
+    if isinstance(err, _pyyaml.reader.ReaderError):
+        line = text.count("\n", 0, err.position) + 1
+        return YamlError(f"yaml: line {line}: {err.reason}", path=source)
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    context = getattr(err, "context", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    extra = f" ({context})" if context and context != problem else ""
+    return YamlError(f"yaml: {where}{problem}{extra}", path=source)
+
+
+def _build(node: Any, source: str) -> Any:
+    try:
+        return _Builder().document(node)
+    except _Fail as fail:
+        raise YamlError(f"yaml: line {fail.node.start_mark.line + 1}: {fail}", path=source) from None
+
+
+def _build_deep(node: Any, source: str) -> Any:
+    """libyaml caps nesting at 1000 levels; building that deep needs a higher recursion limit."""
+    try:
+        return _build(node, source)
+    except RecursionError:
+        pass
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 12_000))
+    try:
+        return _build(node, source)
+    except RecursionError:
+        raise YamlError("yaml: document nested too deeply", path=source) from None
+    finally:
+        sys.setrecursionlimit(old)
+
+
+class _JsonDuplicate(Exception):
+    pass
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonDuplicate(key)
+            seen.add(key)
+    return out
+
+
+def _json_int(text: str) -> int | float:
+    value = int(text)
+    if -(1 << 63) <= value < (1 << 64):
+        return value
+    return float(text)  # go-yaml reads integers past 64 bits as floats
+
+
+def _json_float(text: str) -> float | str:
+    value = float(text)
+    return text if value in (float("inf"), float("-inf")) else value
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN/Infinity are not JSON; let the YAML path judge the text
+
+
+def _json_docs(text: str, source: str) -> list[Any] | None:
+    """JSON input read by the json module: faster than YAML, and it allows the tab indentation
+    that libyaml (unlike go-yaml) rejects. None when the text is not plain JSON."""
+    try:
+        value = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int,
+                           parse_float=_json_float, parse_constant=_json_constant)
+    except _JsonDuplicate as dup:
+        raise YamlError(f"yaml: mapping key {_go_quote(str(dup))} already defined", path=source) from None
+    except (ValueError, RecursionError):
+        return None
+    return [] if value is None else [value]
 
 
 def load_all(text: str | bytes, source: str = "<input>") -> list[Any]:
     """All non-empty documents of `text`; `source` names the file in errors."""
+    text = _to_text(text, source)
+    head = text.lstrip(" \t\r\n\ufeff")[:1]
+    if head == "{" or head == "[":
+        as_json = _json_docs(text, source)
+        if as_json is not None:
+            return as_json
+    parser = _Parser(text)
+    docs: list[Any] = []
     try:
-        return [d for d in _pyyaml.load_all(text, Loader=_Loader) if d is not None]
+        while parser.check_node():
+            node = parser.get_node()
+            if node is None:
+                continue
+            value = _build_deep(node, source)
+            if value is not None:
+                docs.append(value)
     except _pyyaml.YAMLError as err:
-        raise YamlError(str(err), path=source) from None
+        raise _mark_error(err, text, source) from None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return docs
 
 
 def load(text: str | bytes, source: str = "<input>") -> Any:
@@ -25,3 +406,6 @@ def load(text: str | bytes, source: str = "<input>") -> Any:
     if len(docs) > 1:
         raise YamlError("expected a single YAML document", path=source)
     return docs[0] if docs else None
+
+
+__all__ = ["load", "load_all"]
