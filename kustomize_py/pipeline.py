@@ -16,7 +16,7 @@ from kustomize_py.fieldspecs.config import TransformerConfig, default_config, fr
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
 from kustomize_py.loader import ROOT_ONLY, Loader
-from kustomize_py.resource import Resource, ResId
+from kustomize_py.resource import Resource
 from kustomize_py.resources import ResourceList, from_documents
 
 
@@ -62,44 +62,16 @@ class Accumulator:
     def merge(self, other: Accumulator) -> None:
         self.resources.append_all(other.resources)
         self.config = self.config.merge(other.config)
-        self._add_vars(other.vars)
+        self.add_vars(other.vars)
 
-    def merge_vars(self, new: list[dict[str, Any]]) -> None:
-        """A kustomization's own `vars`: mark the resource each one reads from, then keep it."""
-        for var in new:
-            if not isinstance(var, dict) or not var.get("name"):
-                raise KustomizationError(f"invalid var {var!r}: needs a name and an objref")
-            ref = var.get("objref") or {}
-            group, version = str(ref.get("group") or ""), str(ref.get("version") or "")
-            if ref.get("apiVersion"):
-                from kustomize_py.resource import split_api_version
-
-                group, version = split_api_version(str(ref["apiVersion"]))
-            want = ResId(group, version, str(ref.get("kind") or ""), str(ref.get("name") or ""),
-                         str(ref.get("namespace") or ""))
-            exact = bool(want.namespace) or want.cluster_scoped
-            matched = [r for r in self.resources.items
-                       if any(_var_match(want, i, exact) for i in r.all_ids())]
-            if len(matched) > 1:
-                raise KustomizationError(
-                    f"found {len(matched)} resId matches for var {var.get('name')} "
-                    "(unable to disambiguate)")
-            if matched:
-                matched[0].refvar_names.append(str(var["name"]))
-        self._add_vars(new)
-
-    def _add_vars(self, new: list[dict[str, Any]]) -> None:
+    def add_vars(self, new: list[dict[str, Any]]) -> None:
+        """Keep vars (already bound to their resources); names must be unique."""
         names = {v.get("name") for v in self.vars}
         for var in new:
             if var.get("name") in names:
                 raise KustomizationError(f"var '{var.get('name')}' already encountered")
             names.add(var.get("name"))
             self.vars.append(var)
-
-
-def _var_match(want: ResId, have: ResId, exact: bool) -> bool:
-    same = (want.group, want.version, want.kind, want.name) == (have.group, have.version, have.kind, have.name)
-    return same and (not exact or want.effective_namespace == have.effective_namespace)
 
 
 @attrs.define
@@ -148,7 +120,10 @@ class Target:
             ra = self._accumulate_directory(ra, path, component=True)
         self._run_transformers(ra)
         self._run_validators(ra)
-        ra.merge_vars(k.get("vars", []))
+        if k.get("vars"):
+            from kustomize_py.transformers.vars import merge_vars
+
+            merge_vars(ra, k.get("vars"), k.path)
         return ra
 
     def _accumulate_resources(self, ra: Accumulator, paths: list[str]) -> None:

@@ -35,9 +35,7 @@ def finish(top: Target, ra: Accumulator) -> list[Resource]:
     if ra.vars:
         from kustomize_py.transformers import vars as vars_
 
-        vars_.resolve(ra)
-    elif any("$(" in str(r.obj) for r in ()):
-        pass
+        vars_.resolve(ra, warn=top.options.warn)
     kept = [r for r in ra.resources.items if _not_local(r)]
     from kustomize_py.transformers.sort import sort_resources
 

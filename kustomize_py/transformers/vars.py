@@ -110,8 +110,7 @@ def bind_vars(resources: list[Resource], incoming: list[Any], source: str | None
 def merge_vars(ra: Accumulator, incoming: list[Any], source: str | None = None) -> None:
     """Bind a kustomization's vars, then add them to the accumulator's set (names unique)."""
     bind_vars(ra.resources.items, incoming, source)
-    add = getattr(ra, "_add_vars", None) or ra.merge_vars
-    add(list(incoming or []))
+    ra.add_vars(list(incoming or []))
 
 
 # -- resolving (done once at the top, after name references) ----------------------------------------
