@@ -32,7 +32,10 @@ def set_openapi(target: Target, top: bool = False) -> None:
         return
     if path:
         doc = load(target.loader.read_bytes(path), str(target.loader.root / path))
-        target.options.schema = SchemaIndex.from_openapi(doc, str(path))
+        custom = SchemaIndex.from_openapi(doc, str(path))
+        # Only the custom file's kinds are known, but its `$ref`s may name built-in definitions.
+        builtin = SchemaIndex.builtin()
+        target.options.schema = SchemaIndex({**builtin.definitions, **custom.definitions}, custom.kinds)
     else:
         target.options.schema = SchemaIndex.builtin()
     target.options.schema_chosen = True
