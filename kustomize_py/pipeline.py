@@ -28,6 +28,7 @@ class BuildOptions:
     warn: Any = None  # callable(str) for deprecation warnings; default: stderr
     schema: Any = None  # strategic-merge schema; the reference keeps one per build (`openapi:`)
     schema_chosen: bool = False  # set by an explicit `openapi:` field
+    crd_merge_keys: bool = False  # kpy-only: merge custom-resource lists by the CRDs' list-map-keys
 
 
 @attrs.define
@@ -317,9 +318,13 @@ def _set_openapi(target: Target, top: bool = False) -> None:
 
 
 def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
-          helm_command: str = "helm", warn: Any = None) -> BuildResult:
-    """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0)."""
-    options = BuildOptions(load_restrictor, enable_helm, helm_command, warn)
+          helm_command: str = "helm", warn: Any = None, crd_merge_keys: bool = False) -> BuildResult:
+    """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0).
+
+    `crd_merge_keys` (off by default, not in the reference): strategic-merge patches to custom
+    resources merge lists by the `x-kubernetes-list-map-keys` of CRDs present in the build.
+    """
+    options = BuildOptions(load_restrictor, enable_helm, helm_command, warn, crd_merge_keys=crd_merge_keys)
     loader = Loader.at(path, load_restrictor)
     warnings: list[str] = []
     if options.warn is None:

@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="whether files may be loaded from outside the kustomization root")
     p.add_argument("--enable-helm", action="store_true", help="inflate helmCharts with the helm binary")
     p.add_argument("--helm-command", default="helm", help="helm binary to use (default: helm)")
+    p.add_argument("--crd-merge-keys", action="store_true",
+                   help="kpy only, off by default: patches to custom resources merge lists by the "
+                        "x-kubernetes-list-map-keys of CRDs in the build (kustomize replaces those lists)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     from kustomize_py.pipeline import build
 
     result = build(args.path, load_restrictor=args.load_restrictor, enable_helm=args.enable_helm,
-                   helm_command=args.helm_command, warn=lambda m: print(m, file=sys.stderr))
+                   helm_command=args.helm_command, warn=lambda m: print(m, file=sys.stderr),
+                   crd_merge_keys=args.crd_merge_keys)
     if args.output:
         from kustomize_py.output import write_output  # tempfile & co. only when writing files
 

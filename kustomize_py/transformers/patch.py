@@ -83,7 +83,21 @@ def _text(target: Target, entry: dict[str, Any], what: str) -> tuple[str, str]:
 
 # -- strategic merge ----------------------------------------------------------------------------
 
-def _apply_smp(target: Target, res: Resource, patch: Resource) -> bool:
+def _schema_for(target: Target, ra: Accumulator) -> Any:
+    """The merge schema; with the kpy-only `crd_merge_keys` option, extended by the list map keys
+    of the CustomResourceDefinitions present in the build (the reference never does this)."""
+    schema = _schema(target)
+    if not target.options.crd_merge_keys:
+        return schema
+    crds = [r.obj for r in ra.resources.items if r.kind == "CustomResourceDefinition"]
+    if not crds:
+        return schema
+    from kustomize_py.merge import schema_from_crd_objects
+
+    return schema.with_openapi(schema_from_crd_objects(crds), "<CRDs in the build>")
+
+
+def _apply_smp(target: Target, res: Resource, patch: Resource, schema: Any = None) -> bool:
     """Patch `res` in place; False when the patch deleted it."""
     from kustomize_py.merge import strategic_merge
 
@@ -93,7 +107,7 @@ def _apply_smp(target: Target, res: Resource, patch: Resource) -> bool:
     body = dict(patch.obj)
     body["apiVersion"] = res.api_version
     try:
-        merged = strategic_merge(res.obj, body, _schema(target))
+        merged = strategic_merge(res.obj, body, schema if schema is not None else _schema(target))
     except PatchError as err:
         raise PatchError(err.message, path=patch.source, field=err.field) from None
     if merged is None or merged == {}:
@@ -135,7 +149,7 @@ def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[s
         raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
     for patch in patches:
         res = _find_by_id(ra, patch, "patchesStrategicMerge")
-        _apply_smp(target, res, patch)
+        _apply_smp(target, res, patch, _schema_for(target, ra))
         ra.resources.reindex()
 
 
@@ -176,12 +190,12 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -
             raise PatchError("Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set "
                              "`patches.target` field", path=source)
         for res in select(ra.resources.items, sel):
-            _apply_smp(target, res, patches[0])
+            _apply_smp(target, res, patches[0], _schema_for(target, ra))
         ra.resources.reindex()
         return
     for p in patches:
         res = _find_by_id(ra, p, "no resource matches strategic merge patch")
-        _apply_smp(target, res, p)
+        _apply_smp(target, res, p, _schema_for(target, ra))
         ra.resources.reindex()
 
 
