@@ -51,15 +51,45 @@ def _load_yaml11(text: str, source: str) -> Any:
     class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         pass
 
-    # sigs.k8s.io/yaml leaves timestamps as strings.
+    # go-yaml v2 (behind sigs.k8s.io/yaml) reads y/Y/n/N as booleans too, and keeps timestamps
+    # as strings.
     Loader.yaml_implicit_resolvers = {
         k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML11_YN, list("yYnN"))
+    Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+    Loader.add_constructor("tag:yaml.org,2002:map", _construct_json_map)
     try:
         return next(iter(yaml.load_all(text, Loader=Loader)), None)
     except yaml.YAMLError as err:
         raise PatchError(f"invalid YAML patch: {err}", path=source) from None
+
+
+_YAML11_YN = re.compile(r"^(?:y|Y|n|N)$")
+
+
+def _construct_bool(loader: Any, node: Any) -> bool:
+    return str(loader.construct_scalar(node)).lower() in ("y", "yes", "true", "on")
+
+
+def _construct_json_map(loader: Any, node: Any) -> Any:
+    """Map keys as YAMLToJSON writes them (`n:` is "false", `1:` is "1"); later duplicates win."""
+    out: dict[str, Any] = {}
+    yield out
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        out[_key_text(loader.construct_object(key_node, deep=True))] = loader.construct_object(value_node, deep=True)
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)
 
 
 def apply_json6902(doc: dict[str, Any], ops: list[dict[str, Any]], source: str = "<patch>") -> dict[str, Any]:
