@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kustomize_py.errors import PatchError
-from tests.merge_helpers import FIXTURES, HAVE_REFERENCE, apply_case, by_id, regen_module
+from tests.test_merge_helpers import FIXTURES, HAVE_REFERENCE, apply_case, by_id, regen_module
 
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
 

@@ -1,4 +1,4 @@
-"""Shared helpers for the patch-engine tests: fixture loading and the reference renderer."""
+"""Shared helpers (no tests) for the patch-engine tests: fixture loading and the reference renderer."""
 
 from __future__ import annotations
 
