@@ -62,6 +62,68 @@ DEPRECATION_WARNINGS = {
 }
 
 
+# Shapes of structured entries, checked like the reference's strict decoder does (unknown keys and
+# wrong types are errors naming the field). "str" accepts numbers and bools as the decoder would not,
+# but kustomize's YAML-to-JSON step has already made them strings in practice.
+_SELECTOR = {"group": "str", "version": "str", "kind": "str", "name": "str", "namespace": "str",
+             "labelSelector": "str", "annotationSelector": "str"}
+_FIELD_SPEC = {"group": "str", "version": "str", "kind": "str", "path": "str", "create": "bool"}
+ENTRY_SHAPES: dict[str, dict[str, Any]] = {
+    "replicas": {"name": "str", "count": "int"},
+    "images": {"name": "str", "newName": "str", "newTag": "str", "digest": "str", "tagSuffix": "str"},
+    "labels": {"pairs": "strmap", "includeSelectors": "bool", "includeTemplates": "bool",
+               "fields": [_FIELD_SPEC]},
+    "patches": {"path": "str", "patch": "str", "target": _SELECTOR, "options": "boolmap"},
+    "patchesJson6902": {"path": "str", "patch": "str", "jsonOp": "str", "target": _SELECTOR},
+}
+MAP_SHAPES: dict[str, dict[str, Any]] = {
+    "generatorOptions": {"labels": "strmap", "annotations": "strmap", "disableNameSuffixHash": "bool",
+                         "immutable": "bool"},
+    "sortOptions": {"order": "str", "legacySortOptions": {"orderFirst": "strlist", "orderLast": "strlist"}},
+}
+
+
+def _check_shape(value: Any, shape: Any, where: str, path: str) -> None:
+    def bad(expected: str) -> KustomizationError:
+        return KustomizationError(f"invalid Kustomization: {where} must be {expected}", path=path, field=where)
+
+    if value is None:
+        return
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            raise bad("a list")
+        for i, item in enumerate(value):
+            _check_shape(item, shape[0], f"{where}[{i}]", path)
+    elif isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise bad("a mapping")
+        lower = {k.lower(): k for k in shape}
+        for key, item in value.items():
+            canon = key if key in shape else lower.get(str(key).lower())
+            if canon is None:
+                raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}" in {where}',
+                                         path=path, field=where)
+            _check_shape(item, shape[canon], f"{where}.{canon}", path)
+    elif shape == "str":
+        if isinstance(value, (dict, list)):
+            raise bad("a string")
+    elif shape == "int":
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise bad("an integer")
+    elif shape == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+    elif shape in ("strmap", "boolmap"):
+        if not isinstance(value, dict):
+            raise bad("a mapping")
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                raise bad("a mapping of plain values")
+    elif shape == "strlist":
+        if not isinstance(value, list) or any(isinstance(x, (dict, list)) for x in value):
+            raise bad("a list of strings")
+
+
 @attrs.define
 class Kustomization:
     """A validated kustomization (or Component) with deprecated fields folded in like the reference."""
@@ -175,7 +237,15 @@ def _check(name: str, value: Any, path: str) -> Any:
                     "list": "a list", "strlist": "a list of strings"}[shape]
         raise KustomizationError(f"invalid Kustomization: field {name} must be {expected}", path=path, field=name)
     if shape == "strmap":
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                raise KustomizationError(f"invalid Kustomization: field {name} must be a mapping of strings",
+                                         path=path, field=f"{name}.{k}")
         return {str(k): _scalar_str(v) for k, v in value.items()}
+    if name in ENTRY_SHAPES:
+        _check_shape(value, [ENTRY_SHAPES[name]], name, path)
+    elif name in MAP_SHAPES:
+        _check_shape(value, MAP_SHAPES[name], name, path)
     return value
 
 
