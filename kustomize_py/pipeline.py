@@ -184,6 +184,10 @@ class Target:
         return {"path": os.path.normpath(os.path.join(base, path)) if base else path}
 
     def _accumulate_directory(self, ra: Accumulator, path: str, component: bool) -> Accumulator:
+        from kustomize_py import remote
+
+        if component and remote.is_remote(path):
+            return self._accumulate_remote(ra, path, component=True)
         loader = self.loader.child(path)
         origin = os.path.normpath(os.path.join(self.origin_path or "", path)) if self.origin_path or path else None
         try:
@@ -206,13 +210,10 @@ class Target:
         ra.merge(sub_ra)
         return ra
 
-    def _accumulate_remote(self, ra: Accumulator, url: str) -> None:
+    def _accumulate_remote(self, ra: Accumulator, url: str, component: bool = False) -> Accumulator:
         from kustomize_py import remote
 
-        directory = remote.fetch(url)
-        loader = Loader.at(directory, self.options.load_restrictor)
-        sub = Target.at(loader, self.options, self.build_metadata, None)
-        ra.merge(sub.accumulate())
+        return remote.accumulate(self, ra, url, component)
 
     def _merge_configurations(self, ra: Accumulator) -> None:
         from kustomize_py.yaml import load
@@ -325,10 +326,13 @@ def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, ena
     resources merge lists by the `x-kubernetes-list-map-keys` of CRDs present in the build.
     """
     options = BuildOptions(load_restrictor, enable_helm, helm_command, warn, crd_merge_keys=crd_merge_keys)
-    loader = Loader.at(path, load_restrictor)
     warnings: list[str] = []
     if options.warn is None:
         options.warn = warnings.append
+    from kustomize_py import remote
+
+    loader = remote.open_root(str(path), warn=options.warn) if remote.is_remote(str(path)) else Loader.at(
+        path, load_restrictor)
     top = Target.at(loader, options, origin_path="")
     _set_openapi(top, top=True)
     ra = top.accumulate()
