@@ -24,6 +24,9 @@ _FAST_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./=+-]*")
 # Characters go-yaml v2's reader rejects when it reads back Kustomize's JSON text.
 _CONTROL = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _NEL_RUN = re.compile(" *\x85[ \x85]*")
+# A raw NEL starts a new line where go-yaml v2 reads the JSON back; "---" or "..." right after
+# it is a document marker there, and Kustomize fails.
+_NEL_DOC_MARKER = re.compile("\x85(?:---|\\.\\.\\.)[ \x85]")
 _BREAKS = frozenset("\r\n\x85\u2028\u2029")
 _BLANKZ = frozenset(" \t\r\n\x85\u2028\u2029\x00")
 
@@ -35,6 +38,10 @@ _ESCAPES = {
     "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
     "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P",
 }
+
+
+# Characters the double-quoted writer escapes even though they are printable.
+_ESCAPED_PRINTABLE = frozenset('"\\')
 
 
 def _printable(ch: str) -> bool:
@@ -55,78 +62,44 @@ class _Info:
         self.simple_key = simple_key
 
 
+_B = "\r\n\x85\u2028\u2029"  # what go-yaml counts as line breaks
+_PRINTABLE_CLASS = "\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+_NONPRINTABLE = re.compile(f"[^\n{_PRINTABLE_CLASS}]")
+_LINE_BREAK = re.compile(f"[{_B}]")
+_SPACE_BREAK = re.compile(f" [{_B}]")
+_BREAK_SPACE = re.compile(f"[{_B}] ")
+# An indicator that forbids the plain style in block context (go-yaml v2's analysis).
+_BLOCK_INDICATOR = re.compile(
+    r"\A(?:[#,\[\]{}&*!|>'\"%@`]|---|\.\.\.|[?:-](?:[ \t]|\Z))|:(?:[ \t]|\Z)|[ \t\x00" + _B + "]#"
+)
+_DOUBLE_ESCAPED = re.compile(f'[^{_PRINTABLE_CLASS}]|["\\\\]')
+
+
 def _analyze(s: str) -> tuple[bool, bool, bool, bool]:
     """(block_plain_allowed, single_quoted_allowed, block_allowed, multiline) as in go-yaml v2."""
     if not s:
         return True, True, False, False
-    block_ind = False
-    line_breaks = special = False
-    leading_space = leading_break = trailing_space = trailing_break = False
-    break_space = space_break = False
-    previous_space = previous_break = False
-    if s.startswith("---") or s.startswith("..."):
-        block_ind = True
-    preceded_by_ws = True
-    n = len(s)
-    for i, ch in enumerate(s):
-        followed_by_ws = i + 1 >= n or s[i + 1] in " \t"
-        if i == 0:
-            if ch in "#,[]{}&*!|>'\"%@`":
-                block_ind = True
-            elif ch in "?:":
-                if followed_by_ws:
-                    block_ind = True
-            elif ch == "-" and followed_by_ws:
-                block_ind = True
-        elif ch == ":":
-            if followed_by_ws:
-                block_ind = True
-        elif ch == "#" and preceded_by_ws:
-            block_ind = True
-        if not _printable(ch):
-            special = True
-        if ch == " ":
-            if i == 0:
-                leading_space = True
-            if i == n - 1:
-                trailing_space = True
-            if previous_break:
-                break_space = True
-            previous_space, previous_break = True, False
-        elif ch in _BREAKS:
-            line_breaks = True
-            if i == 0:
-                leading_break = True
-            if i == n - 1:
-                trailing_break = True
-            if previous_space:
-                space_break = True
-            previous_space, previous_break = False, True
-        else:
-            previous_space = previous_break = False
-        preceded_by_ws = ch in _BLANKZ
-    plain = not (leading_space or leading_break or trailing_space or trailing_break or break_space
-                 or space_break or special or line_breaks or block_ind)
+    special = _NONPRINTABLE.search(s) is not None
+    line_breaks = _LINE_BREAK.search(s) is not None
+    space_break = line_breaks and _SPACE_BREAK.search(s) is not None
+    break_space = line_breaks and _BREAK_SPACE.search(s) is not None
+    first, last = s[0], s[-1]
+    edges = first == " " or last == " " or first in _B or last in _B
+    plain = not (edges or special or line_breaks or _BLOCK_INDICATOR.search(s))
     single = not (break_space or space_break or special)
-    block = not (trailing_space or space_break or special)
+    block = not (last == " " or space_break or special)
     return plain, single, block, line_breaks
 
 
 def _double_text(s: str) -> str:
-    bom = s.startswith("\ufeff")  # go-yaml v2 checks the BOM at the string start for every char
-    out = ['"']
-    for ch in s:
-        if bom or ch in _ESCAPES or not _printable(ch) or ch in _BREAKS:
-            out.append(_escape(ch))
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    if s.startswith("\ufeff"):  # go-yaml v2 tests the BOM at the string start for every char
+        return '"' + "".join([_escape(ch) for ch in s]) + '"'
+    return '"' + _DOUBLE_ESCAPED.sub(lambda m: _escape(m.group()), s) + '"'
 
 
 def _escape(ch: str) -> str:
     esc = _ESCAPES.get(ch)
-    if esc is not None and ch != "\xa0":
+    if esc is not None:
         return esc
     o = ord(ch)
     if o <= 0xFF:
@@ -143,6 +116,10 @@ def _json_roundtrip(s: str) -> str:
         raise YamlError("yaml: control characters are not allowed (a string holds a character "
                         "such as DEL or a C1 control that Kustomize cannot print)")
     if "\x85" in s:
+        if _NEL_DOC_MARKER.search(s):
+            raise YamlError("yaml: found unexpected document indicator (a string holds a NEL "
+                            "character followed by '---' or '...', which Kustomize cannot print)")
+
         def fold(m: re.Match[str]) -> str:
             breaks = m.group(0).count("\x85")
             return " " if breaks == 1 else "\n" * (breaks - 1)
@@ -265,7 +242,7 @@ def _fold_double(value: str, column: int, indent: int) -> str:
     spaces = False
     n = len(value)
     for i, ch in enumerate(value):
-        if bom or ch in _ESCAPES or not _printable(ch) or ch in _BREAKS:
+        if bom or ch in _ESCAPED_PRINTABLE or not _printable(ch) or ch in _BREAKS:
             esc = _escape(ch)
             out.append(esc)
             column += len(esc)
@@ -348,6 +325,7 @@ def _key(k: Any) -> tuple[str, int] | None:
     if _FAST_PLAIN.fullmatch(k) is not None and k not in _FAST_QUOTED and len(k) <= _SIMPLE_KEY_MAX:
         result: tuple[str, int] | None = (k + ":", len(k) + 1)
     else:
+        _check_json_key(k)
         info = _info(k)
         if not info.simple_key:
             result = None
@@ -357,6 +335,27 @@ def _key(k: Any) -> tuple[str, int] | None:
         _key_cache.clear()
     _key_cache[k] = result
     return result
+
+
+def _go_json_len(s: str) -> int:
+    """Length in characters of Go's JSON encoding of `s` (with its quotes)."""
+    n = 2
+    for ch in s:
+        if ch in '"\\\n\r\t':
+            n += 2
+        elif ch < " " or ch in "<>&\u2028\u2029":
+            n += 6
+        else:
+            n += 1
+    return n
+
+
+def _check_json_key(k: str) -> None:
+    """go-yaml v2 reads Kustomize's JSON back with simple keys, which may neither span lines
+    (a raw NEL is a line break there) nor run past 1024 characters."""
+    if "\x85" in k or (len(k) > 170 and _go_json_len(k) > 1024):
+        raise YamlError("yaml: did not find expected ',' or '}' (Kustomize cannot print a map key "
+                        "holding a NEL character or longer than 1024 characters)")
 
 
 # go-yaml v2 sorts keys "naturally": runs of digits compare as numbers, and letters sort after
@@ -439,11 +438,35 @@ def _cmp(a: str, b: str) -> int:
 _CMP_KEY = cmp_to_key(_cmp)
 
 
+_order_cache: dict[tuple[Any, ...], list[Any]] = {}
+
+
 def sorted_keys(d: dict[Any, Any]) -> list[Any]:
     """The keys of `d` in the order Kustomize prints them."""
-    keys = list(d)
+    return list(_order(d))
+
+
+def _order(d: dict[Any, Any]) -> list[Any]:
+    """Like sorted_keys, but the list is shared through a cache: never mutate it."""
+    keys = tuple(d)
     if len(keys) < 2:
-        return keys
+        return list(keys)
+    try:
+        return _order_cache[keys]
+    except KeyError:
+        pass
+    except TypeError:
+        for k in keys:
+            _key(k)  # raises the unsupported-key error
+        raise
+    order = _sorted_keys(keys)
+    if len(_order_cache) > 20_000:
+        _order_cache.clear()
+    _order_cache[keys] = order
+    return order
+
+
+def _sorted_keys(keys: tuple[Any, ...]) -> list[Any]:
     try:
         fast = [_sort_key(k) for k in keys]
     except TypeError:
@@ -538,20 +561,25 @@ def _map(d: dict[Any, Any], indent: int, out: list[str], inline: bool) -> None:
     """A block mapping whose keys sit at column `indent`; `inline` when the cursor is already
     there (after "- " or at the document start)."""
     nl = "\n" + " " * indent
-    first = True
-    for k in sorted_keys(d):
-        if not (first and inline):
+    child = indent + 2
+    keys = _key_cache
+    first = inline
+    for k in _order(d):
+        if first:
+            first = False
+        else:
             out.append(nl)
-        first = False
-        key = _key(k)
+        try:
+            key = keys[k]
+        except (KeyError, TypeError):
+            key = _key(k)
         v = d[k]
         if key is None:
             _complex_entry(k, v, indent, out)
             continue
         out.append(key[0])
-        cls = v.__class__
-        if cls is str:
-            out.append(_scalar(v, indent + key[1], indent + 2))
+        if v.__class__ is str:
+            out.append(_scalar(v, indent + key[1], child))
         else:
             _value(v, indent, indent + key[1], out)
 

@@ -92,6 +92,8 @@ _plain_cache: dict[str, Any] = {}
 
 
 def _plain(value: str, node: Any) -> Any:
+    if node.style:  # a quoted scalar under the non-specific tag "!": go-yaml keeps the text
+        return value
     try:
         return _plain_cache[value]
     except KeyError:

@@ -66,8 +66,24 @@ def go_parse_int(s: str) -> int | None:
     return None
 
 
-def _number(s: str) -> int | float | None:
-    """The int or float a plain scalar starting with a digit or sign means, or None."""
+def _go_int_base(s: str, base: int, signed: bool) -> int | None:
+    """Go's ParseInt(s, base, 64) (signed) or ParseUint(s, base, 64) with an explicit base."""
+    body, sign = s, 1
+    if signed and body[:1] in ("+", "-"):
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    digits = _DIGITS[base]
+    if not body or any(ch not in digits for ch in body):
+        return None
+    value = sign * int(body, base)
+    if signed:
+        return value if _INT64_MIN <= value <= _INT64_MAX else None
+    return value if value <= _UINT64_MAX else None
+
+
+def _number(s: str, yaml12_octal: bool = True) -> int | float | None:
+    """The int or float a plain scalar starting with a digit or sign means, or None.
+    `yaml12_octal` adds go-yaml v3's extra `0o` rule (v2, used for printing, lacks it)."""
     plain = s.replace("_", "")
     value = go_parse_int(plain) if plain else None
     if value is not None:
@@ -76,6 +92,16 @@ def _number(s: str) -> int | float | None:
         f = float(plain)
         if f not in (_INF, -_INF):  # Go's ParseFloat fails on overflow: the scalar stays a string
             return f
+    # Last resorts in go-yaml: the text after a 0b (or 0o) prefix is parsed on its own, so a
+    # sign may follow the prefix ("0b-1" is -1).
+    prefixes = (("0b", 2), ("0o", 8)) if yaml12_octal else (("0b", 2),)
+    for prefix, base in prefixes:
+        if plain.startswith(prefix):
+            rest = plain[2:]
+            got = _go_int_base(rest, base, True)
+            return got if got is not None else _go_int_base(rest, base, False)
+        if plain.startswith("-" + prefix):
+            return _go_int_base("-" + plain[3:], base, True)
     return None
 
 
@@ -192,7 +218,7 @@ def resolves_to_non_string(s: str) -> bool:
     if c not in _HINT_CHARS:
         return False
     if c in _NUMBER_START:
-        if parse_timestamp(s) is not None or _number(s) is not None:
+        if parse_timestamp(s) is not None or _number(s, yaml12_octal=False) is not None:
             return True
         # YAML 1.1 sexagesimal numbers are quoted for the sake of other readers.
         return ":" in s and _BASE60.fullmatch(s) is not None
