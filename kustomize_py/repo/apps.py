@@ -7,14 +7,13 @@ Missing Applications are written from a template the repo keeps (default
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kustomize_py.errors import KpyError
+from kustomize_py.output import atomic_write as write_atomic
 from kustomize_py.repo.discover import Overlay, load_config, overlays
 
 DEFAULT_TEMPLATE = "argocd/application.yaml.tmpl"
@@ -67,19 +66,6 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
                            "add per-environment values under environments: in .kpy.yaml)", path=source)
         return values[m.group(1)]
     return _PLACEHOLDER.sub(one, template)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory and a rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _apps_dir(root: Path, settings: dict[str, Any]) -> str:

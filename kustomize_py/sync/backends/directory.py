@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from kustomize_py.output import atomic_write as write_atomic
 from kustomize_py.sync.backends.base import BackendBase
 from kustomize_py.sync.backends.files import parse, relpath, render
 from kustomize_py.sync.health import HEALTHY, Health
 from kustomize_py.sync.keys import ResourceKey, key_of
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class DirectoryBackend(BackendBase):
