@@ -10,10 +10,11 @@ a definition name (a `$ref`), or a dict with "p" (properties), "ap" (additionalP
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kustomize_py.errors import PatchError
 
