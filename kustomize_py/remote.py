@@ -3,6 +3,7 @@ an on-disk cache keyed by repository URL and commit; plain `http(s)://` files fe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,12 +17,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from kustomize_py.errors import CycleError, LoadRestrictionError, RemoteError, YamlError
+from kustomize_py.errors import CycleError, KpyError, LoadRestrictionError, RemoteError
 from kustomize_py.loader import ROOT_ONLY, Loader
 
 if TYPE_CHECKING:
@@ -103,7 +105,7 @@ def _parse(raw: str) -> RepoSpec | str:
     repo_path, subdir = split
     if _exits_repo(subdir):
         return f"url path exits repo: {path}"
-    return RepoSpec(raw, host_part, repo_path, subdir[1:] if subdir.startswith("/") else subdir,
+    return RepoSpec(raw, host_part, repo_path, subdir.removeprefix("/"),
                     ref, timeout, submodules)
 
 
@@ -378,7 +380,7 @@ def _git(args: list[str], cwd: Path | None, spec: RepoSpec) -> str:
     try:
         out, err = proc.communicate(timeout=spec.timeout)
     except subprocess.TimeoutExpired:
-        with _suppress_oserror():
+        with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise RemoteError(f"'git {args[0]}' timed out after {spec.timeout:g}s for {redact(spec.clone_url)} "
@@ -388,14 +390,6 @@ def _git(args: list[str], cwd: Path | None, spec: RepoSpec) -> str:
         command = redact(" ".join(["git", *args]))
         raise RemoteError(f"failed to run '{command}': {detail}", path=redact(spec.raw))
     return out.decode(errors="replace")
-
-
-class _suppress_oserror:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> bool:
-        return exc[0] is not None and issubclass(exc[0], OSError)
 
 
 # -- plain files over HTTP ---------------------------------------------------------------------------
@@ -475,38 +469,37 @@ def accumulate(target: Target, ra: Accumulator, url: str, component: bool = Fals
     """Add what the remote `url` holds to `ra`: a file's resources, or a cloned kustomization."""
     warn = target.options.warn
     spec = _parse(url)
+    file_error: KpyError | None = None
     if is_http_url(url) and not component and (isinstance(spec, str) or not _looks_like_git(spec)):
-        docs = _try_http_file(url, spec)
-        if docs is not None:
+        try:
+            docs = _http_documents(url, spec)
+        except _HttpStatusError:
+            if isinstance(spec, str):
+                raise
+            file_error = None  # the server answered "no such file": a git repository, says the reference
+        except KpyError as err:
+            if isinstance(spec, str):
+                raise
+            file_error = err
+        else:
             _add_file_resources(target, ra, url, docs, spec)
             return ra
     if isinstance(spec, str):
         raise RemoteError(f"{spec}: {redact(url)}")
-    loader = open_root(url, chain=_chain(target.loader), warn=warn)
+    try:
+        loader = open_root(url, chain=_chain(target.loader), warn=warn)
+    except RemoteError as err:
+        if file_error is None:
+            raise
+        raise RemoteError(f"accumulation err='{file_error}': {err}") from None
     return _accumulate_tree(target, ra, loader, spec, component)
 
 
-def _try_http_file(url: str, spec: RepoSpec | str) -> list[Any] | None:
-    """Documents of an HTTP file, or None when the reference would go on to try it as a git URL."""
+def _http_documents(url: str, spec: RepoSpec | str) -> list[Any]:
     from kustomize_py.yaml import load_all
 
-    timeout = spec.timeout if isinstance(spec, RepoSpec) else DEFAULT_TIMEOUT
-    try:
-        data = fetch_file(url, timeout)
-    except _HttpStatusError:
-        if isinstance(spec, RepoSpec):
-            return None  # "URL is a git repository": the reference clones it instead
-        raise
-    except RemoteError:
-        if isinstance(spec, RepoSpec):
-            return None
-        raise
-    try:
-        return load_all(data, url)
-    except YamlError:
-        if isinstance(spec, RepoSpec):
-            return None
-        raise
+    data = fetch_file(url, spec.timeout if isinstance(spec, RepoSpec) else DEFAULT_TIMEOUT)
+    return load_all(data, redact(url))
 
 
 def _add_file_resources(target: Target, ra: Accumulator, url: str, docs: list[Any], spec: RepoSpec | str) -> None:
@@ -527,7 +520,7 @@ def _add_file_resources(target: Target, ra: Accumulator, url: str, docs: list[An
 
 def _accumulate_tree(target: Target, ra: Accumulator, loader: RepoLoader, spec: RepoSpec,
                      component: bool) -> Accumulator:
-    from kustomize_py.errors import KpyError, KustomizationError
+    from kustomize_py.errors import KustomizationError
     from kustomize_py.pipeline import Accumulator, Target, _set_openapi
 
     origin_path = remote_origin_path(spec) if target.tracking else None
