@@ -144,9 +144,10 @@ def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: F
 
     def set_scalar(parent: Any, key: Any) -> None:
         old = parent[key]
-        if not isinstance(old, (str, int, float)) or isinstance(old, bool):
+        # The reference matches any scalar by its text, so `name: true` finds a Secret "true".
+        if not isinstance(old, (str, int, float)):
             return
-        old = str(old)
+        old = _as_str(old)
         referral = select(old, None, False)
         if referral is not None and referral.name != old:
             parent[key] = referral.name
