@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http
 import json
 import os
 import posixpath
@@ -86,8 +87,12 @@ def is_http_url(raw: str) -> bool:
 
 
 def is_remote(path: str) -> bool:
-    """True for a resource/component entry the reference would fetch: an http(s) URL or a git URL."""
-    return is_http_url(path) or is_git_url(path)
+    """True for a resource/component entry the reference would fetch: an http(s) URL or a git URL.
+
+    A malformed URL with a git scheme counts too, so that it fails with a message about the URL
+    rather than about a local directory of that odd name (the reference's way)."""
+    return is_http_url(path) or path[:6].lower() in ("file:/", "ssh://", "git::h", "git::s", "git::f") \
+        or is_git_url(path)
 
 
 def _parse(raw: str) -> RepoSpec | str:
@@ -403,10 +408,18 @@ def fetch_file(url: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
             return response.read()
     except urllib.error.HTTPError as err:
         raise _HttpStatusError(
-            f"accumulating resources from '{redact(url)}': HTTP Error: status code {err.code} ({err.reason})") from None
+            f"accumulating resources from '{redact(url)}': HTTP Error: status code {err.code} ({_status_text(err.code)})") from None
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = getattr(err, "reason", err)
         raise RemoteError(f"cannot fetch '{redact(url)}': {reason}") from None
+
+
+def _status_text(code: int) -> str:
+    """The standard text of a status code (as the reference prints it), not the server's wording."""
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return ""
 
 
 class _HttpStatusError(RemoteError):
