@@ -128,10 +128,8 @@ class Target:
         return ra
 
     def _accumulate_resources(self, ra: Accumulator, paths: list[str]) -> None:
-        from kustomize_py import remote
-
         for path in paths:
-            if remote.is_remote(path):
+            if _is_remote(path):
                 self._accumulate_remote(ra, path)
                 continue
             try:
@@ -184,9 +182,7 @@ class Target:
         return {"path": os.path.normpath(os.path.join(base, path)) if base else path}
 
     def _accumulate_directory(self, ra: Accumulator, path: str, component: bool) -> Accumulator:
-        from kustomize_py import remote
-
-        if component and remote.is_remote(path):
+        if component and _is_remote(path):
             return self._accumulate_remote(ra, path, component=True)
         loader = self.loader.child(path)
         origin = os.path.normpath(os.path.join(self.origin_path or "", path)) if self.origin_path or path else None
@@ -310,6 +306,21 @@ class _NotAFile(Exception):
         self.malformed = malformed
 
 
+# Every entry the reference fetches has a scheme (`https://`, `ssh://`, `file://`), a `user@` or
+# `git::` prefix, or starts with `github.com`; anything else is a local path. Checking that first
+# keeps the remote module (and urllib, ssl, http.client) out of ordinary local builds.
+_REMOTE_PREFIXES = ("git::", "github.com", "gitlab.com", "bitbucket.org")
+
+
+def _is_remote(path: str) -> bool:
+    """`remote.is_remote(path)`, importing the remote module only when `path` could be remote."""
+    if "://" not in path and "@" not in path and not path.lower().startswith(_REMOTE_PREFIXES):
+        return False
+    from kustomize_py import remote
+
+    return remote.is_remote(path)
+
+
 def _set_openapi(target: Target, top: bool = False) -> None:
     """Record a kustomization's `openapi:` schema for strategic merges (the reference keeps it global)."""
     if target.kustomization.get("openapi"):
@@ -329,10 +340,12 @@ def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, ena
     warnings: list[str] = []
     if options.warn is None:
         options.warn = warnings.append
-    from kustomize_py import remote
+    if _is_remote(str(path)):
+        from kustomize_py import remote
 
-    loader = remote.open_root(str(path), warn=options.warn) if remote.is_remote(str(path)) else Loader.at(
-        path, load_restrictor)
+        loader = remote.open_root(str(path), warn=options.warn)
+    else:
+        loader = Loader.at(path, load_restrictor)
     top = Target.at(loader, options, origin_path="")
     _set_openapi(top, top=True)
     ra = top.accumulate()
