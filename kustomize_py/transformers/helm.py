@@ -150,8 +150,6 @@ def run_helm(target: Target, ra: Accumulator) -> None:
 
 def inflate(target: Target, c: dict[str, Any]) -> list[Resource]:
     """The resources `helm template` renders for one configured chart."""
-    from kustomize_py.resources import from_documents
-
     tmp = tempfile.mkdtemp(prefix="kustomize-helm-")
     try:
         config_home = str(c.get("configHome") or os.path.join(tmp, "helm"))
@@ -164,7 +162,7 @@ def inflate(target: Target, c: dict[str, Any]) -> list[Resource]:
         c = {**c, "valuesFile": _values_file(target, c, tmp)}
         out = helm.run(template_args(c, home))
         source = f"{target.kustomization.path}#helmCharts/{c['name']}"
-        return from_documents(_parse_output(out, source), source)
+        return _resources(out, source)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -227,21 +225,20 @@ def _read_values(target: Target, path: str) -> bytes:
     return target.loader.read_bytes(path)
 
 
-def _parse_output(out: bytes, source: str) -> list[Any]:
-    """Helm's stdout as documents; text helm may print before the first `---` is skipped."""
+def _resources(out: bytes, source: str) -> list[Resource]:
+    """Helm's stdout as resources; anything that is not a resource (even a warning line) fails, as in
+    the reference."""
+    from kustomize_py.resources import from_documents
     from kustomize_py.yaml import load_all
 
     try:
-        return load_all(out, source)
-    except YamlError as first:
-        text = out.decode(errors="replace")
-        start = re.search(r"^---[ \t]*$", text, re.MULTILINE)
-        if start is None:
-            raise GeneratorError(f"could not parse bytes into resource map: {first.message}", path=source) from None
-        try:
-            return load_all(text[start.start():].encode(), source)
-        except YamlError as err:
-            raise GeneratorError(f"error reading helm output: {err.message}", path=source) from None
+        docs = load_all(out, source)
+    except YamlError as err:
+        raise GeneratorError(f"error reading helm output: {err.message}", path=source) from None
+    try:
+        return from_documents(docs, source)
+    except KpyError as err:
+        raise GeneratorError(f"could not parse rnode slice into resource map: {err.message}", path=source) from None
 
 
 class _Helm:
