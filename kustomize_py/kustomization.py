@@ -105,11 +105,11 @@ def _check_shape(value: Any, shape: Any, where: str, path: str) -> None:
                                          path=path, field=where)
             _check_shape(item, shape[canon], f"{where}.{canon}", path)
     elif shape == "str":
-        if isinstance(value, (dict, list)):
-            raise bad("a string")
+        if not isinstance(value, str):
+            raise _unmarshal(value, where, "string", path)
     elif shape == "int":
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise bad("an integer")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _unmarshal(value, where, "int64", path)
     elif shape == "bool":
         if not isinstance(value, bool):
             raise bad("true or false")
@@ -117,11 +117,34 @@ def _check_shape(value: Any, shape: Any, where: str, path: str) -> None:
         if not isinstance(value, dict):
             raise bad("a mapping")
         for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                raise bad("a mapping of plain values")
+            if item is None:
+                continue
+            if shape == "strmap" and not isinstance(item, str):
+                raise _unmarshal(item, where, "string", path, field=f"{where}.{key}")
+            if shape == "boolmap" and not isinstance(item, bool):
+                raise _unmarshal(item, where, "bool", path, field=f"{where}.{key}")
     elif shape == "strlist":
         if not isinstance(value, list) or any(isinstance(x, (dict, list)) for x in value):
             raise bad("a list of strings")
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _unmarshal(value: Any, where: str, go_type: str, path: str, field: str | None = None) -> KustomizationError:
+    """The reference's strict-decoding error, e.g. `cannot unmarshal number into ... of type string`."""
+    return KustomizationError(
+        f"invalid Kustomization: json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
+        f"of type {go_type}", path=path, field=field or where.removeprefix("Kustomization."))
 
 
 @attrs.define
@@ -153,6 +176,13 @@ def find_file(loader: Loader) -> str:
     return found[0]
 
 
+_YN = __import__("re").compile(r"^(?:y|Y|n|N)$")
+
+
+def _go_yaml_v2_bool(loader: Any, node: Any) -> bool:
+    return node.value in ("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
+
+
 def _parse(data: bytes, path: str) -> list[Any]:
     """Parse a kustomization file as the reference does (YAML 1.1 through go-yaml v2, where a
     repeated key is not an error and the last one wins), unlike resource files."""
@@ -164,6 +194,8 @@ def _parse(data: bytes, path: str) -> list[Any]:
         pass
 
     _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+    _Loader.add_constructor("tag:yaml.org,2002:bool", _go_yaml_v2_bool)
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YN, list("yYnN"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -230,19 +262,19 @@ def _check(name: str, value: Any, path: str) -> Any:
         "list": lambda v: isinstance(v, list),
         "strlist": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
     }[shape](value)
-    if shape == "str" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+    if shape == "str" and not isinstance(value, str):
+        raise _unmarshal(value, f"Kustomization.{name}", "string", path)
     if not ok:
         expected = {"str": "a string", "map": "a mapping", "strmap": "a mapping of strings",
                     "list": "a list", "strlist": "a list of strings"}[shape]
         raise KustomizationError(f"invalid Kustomization: field {name} must be {expected}", path=path, field=name)
     if shape == "strmap":
         for k, v in value.items():
-            if isinstance(v, (dict, list)):
-                raise KustomizationError(f"invalid Kustomization: field {name} must be a mapping of strings",
-                                         path=path, field=f"{name}.{k}")
+            if v is not None and not isinstance(v, str):
+                raise _unmarshal(v, f"Kustomization.{name}", "string", path, field=f"{name}.{k}")
         return {str(k): _scalar_str(v) for k, v in value.items()}
     if name in ENTRY_SHAPES:
+        value = [{} if v is None else v for v in value]  # a null entry decodes as an empty struct
         _check_shape(value, [ENTRY_SHAPES[name]], name, path)
     elif name in MAP_SHAPES:
         _check_shape(value, MAP_SHAPES[name], name, path)

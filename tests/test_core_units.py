@@ -263,3 +263,17 @@ def test_import_does_not_pull_optional_dependencies():
             " if m in sys.modules]\nprint(bad)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("field, value, kind", [
+    ("namePrefix", 123, "number"), ("namespace", True, "bool"), ("commonLabels", {"a": 1}, "number"),
+])
+def test_kustomization_fields_are_typed_strictly_like_the_reference(field, value, kind):
+    with pytest.raises(KustomizationError, match=f"cannot unmarshal {kind} into Go struct field"):
+        from_dict({field: value, "resources": ["a.yaml"]})
+
+
+def test_kustomization_file_reads_yaml_1_1_booleans_like_the_reference(tmp_path):
+    write(tmp_path, {"kustomization.yaml": "namespace: n\nresources: []\n"})
+    with pytest.raises(KustomizationError, match="cannot unmarshal bool"):
+        kustomize_py.build(tmp_path)
