@@ -273,3 +273,12 @@ def test_configuration_errors(tmp_path: Path, fake_helm: Path, chart: str, messa
     app = _app(tmp_path, "helmCharts:\n" + chart)
     with pytest.raises(KpyError, match=message):
         build(app, enable_helm=True, helm_command=str(fake_helm))
+
+
+def test_origin_annotations_match_reference(tmp_path: Path, fake_helm: Path) -> None:
+    app = _app(tmp_path, "buildMetadata: [originAnnotations]\nhelmCharts:\n- name: mychart\n  releaseName: r\n")
+    ours = build(app, enable_helm=True, helm_command=str(fake_helm)).yaml
+    assert "configuredBy:\n        apiVersion: builtin\n        kind: HelmChartInflationGenerator" in ours
+    _calls(tmp_path)
+    expected, _ = _reference(app, fake_helm, tmp_path)
+    assert ours == expected
