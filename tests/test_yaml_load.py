@@ -113,8 +113,16 @@ def test_merge_keys():
 
 
 def test_top_level_non_string_keys_become_their_text():
-    assert load("1: a\ntrue: b\n0x10: c\n") == {"1": "a", "true": "b", "0x10": "c"}
+    assert load("1: a\ntrue: b\n0x10: c\n2001-12-14: d\n~: e\n") == {
+        "1": "a", "true": "b", "0x10": "c", "2001-12-14": "d", "": "e"}
     assert load("spec:\n  1: a\n") == {"spec": {1: "a"}}
+
+
+def test_nested_timestamp_keys_are_not_strings():
+    doc = load('spec:\n  2001-12-14: a\n  "2001-12-15": b\n')
+    assert "2001-12-15" in doc["spec"] and "2001-12-14" not in doc["spec"]
+    with pytest.raises(YamlError):
+        dump_all([doc])
 
 
 def _error(text, source="res.yaml"):

@@ -80,6 +80,25 @@ else:  # pragma: no cover - PyYAML built without libyaml
             pass
 
 
+class TimestampKey:
+    """A plain timestamp used as a map key below the top level. Go decodes it as a time, which
+    Kustomize cannot print as a JSON key, so the emitter rejects it like any non-string key."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TimestampKey) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("!!timestamp", self.text))
+
+    def __repr__(self) -> str:
+        return f"TimestampKey({self.text!r})"
+
+
 class _Fail(Exception):
     """Internal: a construction error with the node it concerns."""
 
@@ -234,6 +253,8 @@ class _Builder:
                 key = knode.value
             else:
                 key = self._key(knode)
+                if isinstance(key, str) and key != knode.value and knode.tag == _PLAIN:
+                    key = TimestampKey(knode.value)  # a plain timestamp is no string key in Go
                 if top and not isinstance(key, str):
                     key = "" if key is None else knode.value  # Go decodes top-level keys as text
             if key in out:
