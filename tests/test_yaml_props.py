@@ -110,7 +110,7 @@ def _analyze_by_hand(s: str) -> tuple[bool, bool, bool, bool]:
         o = ord(ch)
         return o == 0x0A or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or (0xE000 <= o <= 0xFFFD and o != 0xFEFF)
 
-    block_ind = s.startswith("---") or s.startswith("...")
+    block_ind = s.startswith(("---", "..."))
     special = line_breaks = leading = trailing = break_space = space_break = False
     prev_space = prev_break = False
     preceded_ws = True

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from functools import cmp_to_key
-from typing import Any, Iterable
+from typing import Any
 
 from kustomize_py.errors import YamlError
 from kustomize_py.yaml.scalars import PRINT_TABLE as _FAST_QUOTED
@@ -28,7 +29,6 @@ _NEL_RUN = re.compile(" *\x85[ \x85]*")
 # it is a document marker there, and Kustomize fails.
 _NEL_DOC_MARKER = re.compile("\x85(?:---|\\.\\.\\.)[ \x85]")
 _BREAKS = frozenset("\r\n\x85\u2028\u2029")
-_BLANKZ = frozenset(" \t\r\n\x85\u2028\u2029\x00")
 
 PLAIN, SINGLE, DOUBLE, LITERAL = range(4)
 _AT_LINE_START = "\x00"  # marks text that already ended a line (never present in real output)
@@ -53,7 +53,7 @@ def _printable(ch: str) -> bool:
 class _Info:
     """What go-yaml v2's scalar analysis says about a string, plus its style and one-line text."""
 
-    __slots__ = ("style", "text", "multiline", "simple_key")
+    __slots__ = ("multiline", "simple_key", "style", "text")
 
     def __init__(self, style: int, text: str, multiline: bool, simple_key: bool):
         self.style = style
@@ -162,9 +162,9 @@ def _info(s: str) -> _Info:
 def _scalar(s: str, col: int, indent: int) -> str:
     """A string value written after an indicator that ends at column `col`; continuation lines
     (folds, block scalar lines) are indented by `indent`. Starts with the separating space."""
-    if _FAST_PLAIN.fullmatch(s) is not None and s not in _FAST_QUOTED:
-        if col + 1 + len(s) <= _WIDTH + 1 or " " not in s:
-            return " " + s
+    if (_FAST_PLAIN.fullmatch(s) is not None and s not in _FAST_QUOTED
+            and (col + 1 + len(s) <= _WIDTH + 1 or " " not in s)):
+        return " " + s
     info = _info(s)
     if info.style == LITERAL:
         return _literal(info.text, indent)

@@ -60,8 +60,9 @@ if _CParser is not None:
 
 else:  # pragma: no cover - PyYAML built without libyaml
 
-    class _Parser(_pyyaml.reader.Reader, _pyyaml.scanner.Scanner, _pyyaml.parser.Parser,  # type: ignore[no-redef]
-                  _pyyaml.composer.Composer):
+    class _Parser(  # type: ignore[no-redef]
+        _pyyaml.reader.Reader, _pyyaml.scanner.Scanner, _pyyaml.parser.Parser, _pyyaml.composer.Composer
+    ):
         def __init__(self, stream: str) -> None:
             _pyyaml.reader.Reader.__init__(self, stream)
             _pyyaml.scanner.Scanner.__init__(self)
@@ -137,7 +138,7 @@ def _tagged_scalar(node: Any) -> Any:
         try:
             raw = base64.b64decode("".join(value.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise _Fail(f"!!binary value contains invalid base64 data", node) from None
+            raise _Fail("!!binary value contains invalid base64 data", node) from None
         return raw.decode("utf-8", "replace")
     if short == "!!timestamp":
         try:
@@ -162,14 +163,15 @@ def _tagged_scalar(node: Any) -> Any:
         return float(got)
     if short == "!!merge" and value == "<<":
         return value
-    kind = {bool: "!!bool", int: "!!int", float: "!!float", type(None): "!!null"}.get(type(got), "!!str")
+    kinds = {bool: "!!bool", int: "!!int", float: "!!float", type(None): "!!null"}
+    kind = kinds.get(type(got), "!!str")
     raise _Fail(f"cannot decode {kind} `{value}` as a {short}", node)
 
 
 class _Builder:
     """Turns one composed document into plain data; expands aliases with a budget."""
 
-    __slots__ = ("seen", "active", "decoded", "aliased", "in_alias")
+    __slots__ = ("active", "aliased", "decoded", "in_alias", "seen")
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
@@ -258,7 +260,8 @@ class _Builder:
                 if top and not isinstance(key, str):
                     key = "" if key is None else knode.value  # Go decodes top-level keys as text
             if key in out:
-                first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == knode.value)
+                first = next(k for k, _ in node.value
+                             if k.__class__ is ScalarNode and k.value == knode.value)
                 raise _Fail(f"mapping key {_go_quote(knode.value)} already defined at line "
                             f"{first.start_mark.line + 1}", knode)
             if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN:
@@ -333,7 +336,8 @@ def _build(node: Any, source: str) -> Any:
     try:
         return _Builder().document(node)
     except _Fail as fail:
-        raise YamlError(f"yaml: line {fail.node.start_mark.line + 1}: {fail}", path=source) from None
+        line = fail.node.start_mark.line + 1
+        raise YamlError(f"yaml: line {line}: {fail}", path=source) from None
 
 
 def _build_deep(node: Any, source: str) -> Any:
@@ -390,7 +394,8 @@ def _json_docs(text: str, source: str) -> list[Any] | None:
         value = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int,
                            parse_float=_json_float, parse_constant=_json_constant)
     except _JsonDuplicate as dup:
-        raise YamlError(f"yaml: mapping key {_go_quote(str(dup))} already defined", path=source) from None
+        message = f"yaml: mapping key {_go_quote(str(dup))} already defined"
+        raise YamlError(message, path=source) from None
     except (ValueError, RecursionError):
         return None
     return [] if value is None else [value]

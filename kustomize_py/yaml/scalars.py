@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -19,7 +20,8 @@ READ_TABLE: dict[str, Any] = {
     **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -_INF),
 }
 YAML11_BOOLS = frozenset(
-    "y Y yes Yes YES on On ON n N no No NO off Off OFF".split()
+    ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
+     "n", "N", "no", "No", "NO", "off", "Off", "OFF"]
 )
 # Strings the printer never leaves plain because they would read back as a non-string.
 PRINT_TABLE = frozenset(READ_TABLE) | YAML11_BOOLS
@@ -262,8 +264,9 @@ def _go_f(digits: str, point: int, neg: bool) -> str:
 def float_text(f: float) -> str:
     """How a float prints after Kustomize's JSON round trip: Go's JSON text of the number is read
     again, so whole numbers below 2**64 print as integers and the rest as Go's %g would."""
-    if f != f or f in (_INF, -_INF):
-        raise ValueError("json: unsupported value: " + ("NaN" if f != f else ("+Inf" if f > 0 else "-Inf")))
+    if math.isnan(f) or math.isinf(f):
+        what = "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
+        raise ValueError("json: unsupported value: " + what)
     if f == 0:
         return "0"
     neg = f < 0
