@@ -176,6 +176,16 @@ _env_line = st.one_of(
     st.tuples(st.just("comment"), _space, _env_value, st.just(""), st.just("\n")),
     st.tuples(st.just("blank"), _space, st.just(""), st.just(""), st.just("\n")),
 )
+def _printable_by_reference(content: Any) -> bool:
+    """Kustomize cannot print DEL, C1 controls or U+FFFE/U+FFFF in a text value (it fails the build)."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return True  # becomes binaryData, base64
+    return not any(c == "\x7f" or "\x80" <= c <= "\x9f" or c in "\ufffe\uffff" for c in content)
+
+
 _generator = st.fixed_dictionaries(
     {
         "secret": st.booleans(),
@@ -184,7 +194,8 @@ _generator = st.fixed_dictionaries(
         "env": st.lists(_env_line, max_size=6),
         "bom": st.booleans(),
         "files": st.lists(
-            st.tuples(st.booleans(), st.one_of(st.binary(max_size=120), _text)), max_size=3
+            st.tuples(st.booleans(), st.one_of(st.binary(max_size=120), _text).filter(_printable_by_reference)),
+            max_size=3,
         ),
         "nohash": st.booleans(),
     }

@@ -74,5 +74,5 @@ def test_diff_order_unchanged_and_colour():
     assert len(diff_manifests(old, new, include_unchanged=True)) == 4
     plain, coloured = render_diffs(diffs), render_diffs(diffs, colour=True)
     assert "\x1b[" not in plain and "\x1b[32m+" in coloured and "\x1b[31m-" in coloured
-    assert "-  a: '1'" in plain and "+  a: '2'" in plain
+    assert '-  a: "1"' in plain and '+  a: "2"' in plain
     assert render_diffs([]) == ""
