@@ -437,12 +437,20 @@ def _looks_like_git(spec: RepoSpec) -> bool:
 # -- loaders for cloned repositories and the build hook ------------------------------------------------
 
 
-@attrs.frozen
 class RepoLoader(Loader):
-    """A loader inside a cloned repository: bases may not leave the clone (root-only, always)."""
+    """A loader inside a cloned repository: bases may not leave the clone (root-only, always).
 
-    repo: Path = attrs.field(kw_only=True)
-    urls: tuple[str, ...] = attrs.field(default=(), kw_only=True)  # remote URLs that led here (cycles)
+    A plain subclass (whatever record machinery Loader uses): the two extra attributes are set
+    past Loader's frozen __setattr__ and are not part of its equality."""
+
+    repo: Path  # the checkout's top directory
+    urls: tuple[str, ...]  # remote URLs that led here, for cycle detection
+
+    def __init__(self, root: Path, restrictor: str = ROOT_ONLY, parents: tuple[Path, ...] = (), *,
+                 repo: Path, urls: tuple[str, ...] = ()) -> None:
+        super().__init__(root, restrictor, parents)
+        object.__setattr__(self, "repo", repo)
+        object.__setattr__(self, "urls", urls)
 
     def child(self, rel: str) -> Loader:
         sub = super().child(rel)
