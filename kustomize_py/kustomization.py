@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from kustomize_py.errors import KustomizationError
 from kustomize_py.loader import Loader
+from kustomize_py.record import Record
 
 FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
@@ -147,13 +146,15 @@ def _unmarshal(value: Any, where: str, go_type: str, path: str, field: str | Non
         f"of type {go_type}", path=path, field=field or where.removeprefix("Kustomization."))
 
 
-@attrs.define
-class Kustomization:
+class Kustomization(Record):
     """A validated kustomization (or Component) with deprecated fields folded in like the reference."""
 
-    path: str  # the file it was read from
-    fields: dict[str, Any]
-    warnings: list[str] = attrs.Factory(list)
+    __slots__ = _fields = ("path", "fields", "warnings")
+
+    def __init__(self, path: str, fields: dict[str, Any], warnings: list[str] | None = None) -> None:
+        self.path = path  # the file it was read from
+        self.fields = fields
+        self.warnings: list[str] = [] if warnings is None else warnings
 
     def get(self, name: str, default: Any = None) -> Any:
         value = self.fields.get(name)

@@ -10,23 +10,44 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import attrs
+from typing import Any
 
 from kustomize_py.errors import CycleError, KpyError, LoadRestrictionError
+from kustomize_py.record import FrozenRecord
 
 ROOT_ONLY = "LoadRestrictionsRootOnly"
 NONE = "LoadRestrictionsNone"
 RESTRICTORS = (ROOT_ONLY, NONE)
 
 
-@attrs.frozen
-class Loader:
+class Loader(FrozenRecord):
     """Reads files relative to `root` (a real, absolute directory)."""
 
+    __slots__ = _fields = ("root", "restrictor", "parents")
+
     root: Path
-    restrictor: str = ROOT_ONLY
-    parents: tuple[Path, ...] = ()  # roots of the kustomizations that led here (cycle detection)
+    restrictor: str
+    parents: tuple[Path, ...]  # roots of the kustomizations that led here (cycle detection)
+
+    def __init__(self, root: Path, restrictor: str = ROOT_ONLY, parents: tuple[Path, ...] = ()) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "restrictor", restrictor)
+        object.__setattr__(self, "parents", parents)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass declared with attrs (remote.RepoLoader) gets its __init__, eq and hash from its
+        # bases' attrs fields: describe ours the attrs way, only then (attrs is loaded there anyway).
+        super().__init_subclass__(**kwargs)
+        if "__attrs_attrs__" not in Loader.__dict__:
+            import attrs
+
+            @attrs.frozen
+            class _Fields:
+                root: Path
+                restrictor: str = ROOT_ONLY
+                parents: tuple[Path, ...] = ()
+
+            type.__setattr__(Loader, "__attrs_attrs__", _Fields.__attrs_attrs__)
 
     @classmethod
     def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY) -> Loader:

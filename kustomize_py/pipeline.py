@@ -9,35 +9,42 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-import attrs
-
 from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
 from kustomize_py.loader import ROOT_ONLY, Loader
+from kustomize_py.record import Record
 from kustomize_py.resource import Resource
 from kustomize_py.resources import ResourceList, from_documents
 
 
-@attrs.define
-class BuildOptions:
-    load_restrictor: str = ROOT_ONLY
-    enable_helm: bool = False
-    helm_command: str = "helm"
-    warn: Any = None  # callable(str) for deprecation warnings; default: stderr
-    schema: Any = None  # strategic-merge schema; the reference keeps one per build (`openapi:`)
-    schema_chosen: bool = False  # set by an explicit `openapi:` field
-    crd_merge_keys: bool = False  # kpy-only: merge custom-resource lists by the CRDs' list-map-keys
+class BuildOptions(Record):
+    __slots__ = _fields = ("load_restrictor", "enable_helm", "helm_command", "warn", "schema",
+                           "schema_chosen", "crd_merge_keys")
+
+    def __init__(self, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False, helm_command: str = "helm",
+                 warn: Any = None, schema: Any = None, schema_chosen: bool = False,
+                 crd_merge_keys: bool = False) -> None:
+        self.load_restrictor = load_restrictor
+        self.enable_helm = enable_helm
+        self.helm_command = helm_command
+        self.warn = warn  # callable(str) for deprecation warnings; default: stderr
+        self.schema = schema  # strategic-merge schema; the reference keeps one per build (`openapi:`)
+        self.schema_chosen = schema_chosen  # set by an explicit `openapi:` field
+        self.crd_merge_keys = crd_merge_keys  # kpy-only: merge custom-resource lists by the CRDs' list-map-keys
 
 
-@attrs.define
-class BuildResult:
+class BuildResult(Record):
     """What a build produced: the resources in output order, as objects and as YAML."""
 
-    resources: list[Resource]
-    warnings: list[str] = attrs.Factory(list)
-    _yaml: str | None = None
+    __slots__ = _fields = ("resources", "warnings", "_yaml")
+
+    def __init__(self, resources: list[Resource], warnings: list[str] | None = None,
+                 yaml: str | None = None) -> None:
+        self.resources = resources
+        self.warnings: list[str] = [] if warnings is None else warnings
+        self._yaml = yaml
 
     @property
     def objects(self) -> list[dict[str, Any]]:
@@ -52,13 +59,16 @@ class BuildResult:
         return self._yaml
 
 
-@attrs.define
-class Accumulator:
+class Accumulator(Record):
     """Resources gathered so far, with the transformer config and vars that came with them."""
 
-    resources: ResourceList = attrs.Factory(ResourceList)
-    config: TransformerConfig = attrs.Factory(TransformerConfig)
-    vars: list[dict[str, Any]] = attrs.Factory(list)
+    __slots__ = _fields = ("resources", "config", "vars")
+
+    def __init__(self, resources: ResourceList | None = None, config: TransformerConfig | None = None,
+                 vars: list[dict[str, Any]] | None = None) -> None:
+        self.resources = ResourceList() if resources is None else resources
+        self.config = TransformerConfig() if config is None else config
+        self.vars: list[dict[str, Any]] = [] if vars is None else vars
 
     def merge(self, other: Accumulator) -> None:
         self.resources.append_all(other.resources)
@@ -75,15 +85,18 @@ class Accumulator:
             self.vars.append(var)
 
 
-@attrs.define
-class Target:
+class Target(Record):
     """One kustomization directory being built."""
 
-    loader: Loader
-    kustomization: Kustomization
-    options: BuildOptions
-    build_metadata: list[str]  # the top kustomization's, as the reference propagates it down
-    origin_path: str | None  # path of this kustomization relative to the top, for origin annotations
+    __slots__ = _fields = ("loader", "kustomization", "options", "build_metadata", "origin_path")
+
+    def __init__(self, loader: Loader, kustomization: Kustomization, options: BuildOptions,
+                 build_metadata: list[str], origin_path: str | None) -> None:
+        self.loader = loader
+        self.kustomization = kustomization
+        self.options = options
+        self.build_metadata = build_metadata  # the top kustomization's, as the reference propagates it down
+        self.origin_path = origin_path  # path relative to the top, for origin annotations
 
     @property
     def tracking(self) -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import attrs
-
 DEFAULT_NS = "default"
 CLUSTER_NS = "_non_namespaceable_"
 
@@ -74,33 +72,44 @@ def _str(v: Any) -> str:
     return v if isinstance(v, str) else ("" if v is None else str(v))
 
 
-@attrs.define(eq=False, slots=True)
 class Resource:
     """One object of a build.
 
     `obj` is the plain data that will be printed. The other fields are what the reference keeps in
     internal annotations while building: previous ids (for name references and patch targeting),
     the prefixes/suffixes applied, generator behaviour and hash flag, and where it came from.
+    Compared by identity.
     """
 
-    obj: dict[str, Any]
-    source: str | None = None
-    prev: list[tuple[str, str, str]] = attrs.Factory(list)  # (kind, name, effective namespace)
-    prefixes: list[str] = attrs.Factory(list)
-    suffixes: list[str] = attrs.Factory(list)
-    needs_hash: bool = False
-    behavior: str = ""
-    origin: dict[str, Any] | None = None  # config.kubernetes.io/origin, in the reference's field order
-    transformations: list[dict[str, Any]] = attrs.Factory(list)
-    refvar_names: list[str] = attrs.Factory(list)
-    allow_name_change: bool = False
-    allow_kind_change: bool = False
-    touched_annotations: bool = False
-    original: tuple[str, str] | None = None  # (name, namespace) as read from its source file
+    __slots__ = ("obj", "source", "prev", "prefixes", "suffixes", "needs_hash", "behavior", "origin",
+                 "transformations", "refvar_names", "allow_name_change", "allow_kind_change",
+                 "touched_annotations", "original")
 
-    def __attrs_post_init__(self) -> None:
-        if self.original is None:
-            self.original = (self.name, self.namespace)
+    def __init__(self, obj: dict[str, Any], source: str | None = None,
+                 prev: list[tuple[str, str, str]] | None = None, prefixes: list[str] | None = None,
+                 suffixes: list[str] | None = None, needs_hash: bool = False, behavior: str = "",
+                 origin: dict[str, Any] | None = None, transformations: list[dict[str, Any]] | None = None,
+                 refvar_names: list[str] | None = None, allow_name_change: bool = False,
+                 allow_kind_change: bool = False, touched_annotations: bool = False,
+                 original: tuple[str, str] | None = None) -> None:
+        self.obj = obj
+        self.source = source
+        self.prev: list[tuple[str, str, str]] = [] if prev is None else prev  # (kind, name, effective ns)
+        self.prefixes: list[str] = [] if prefixes is None else prefixes
+        self.suffixes: list[str] = [] if suffixes is None else suffixes
+        self.needs_hash = needs_hash
+        self.behavior = behavior
+        self.origin = origin  # config.kubernetes.io/origin, in the reference's field order
+        self.transformations: list[dict[str, Any]] = [] if transformations is None else transformations
+        self.refvar_names: list[str] = [] if refvar_names is None else refvar_names
+        self.allow_name_change = allow_name_change
+        self.allow_kind_change = allow_kind_change
+        self.touched_annotations = touched_annotations
+        # (name, namespace) as read from its source file
+        self.original: tuple[str, str] | None = (self.name, self.namespace) if original is None else original
+
+    def __repr__(self) -> str:
+        return f"Resource({self.obj!r}, source={self.source!r})"
 
     @property
     def orig_name(self) -> str:
@@ -181,13 +190,10 @@ class Resource:
     def copy(self) -> Resource:
         import copy as _copy
 
-        return attrs.evolve(
-            self,
-            obj=_copy.deepcopy(self.obj),
-            prev=list(self.prev),
-            prefixes=list(self.prefixes),
-            suffixes=list(self.suffixes),
-            refvar_names=list(self.refvar_names),
-            origin=dict(self.origin) if self.origin else None,
-            transformations=[dict(t) for t in self.transformations],
+        return Resource(
+            _copy.deepcopy(self.obj), self.source, list(self.prev), list(self.prefixes),
+            list(self.suffixes), self.needs_hash, self.behavior,
+            dict(self.origin) if self.origin else None, [dict(t) for t in self.transformations],
+            list(self.refvar_names), self.allow_name_change, self.allow_kind_change,
+            self.touched_annotations, self.original,
         )

@@ -6,21 +6,26 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import attrs
-
 from kustomize_py.errors import KustomizationError
 from kustomize_py.fieldspecs.spec import FieldSpec, merge_specs, parse_specs
+from kustomize_py.record import Record
 
 SECTIONS = ("namePrefix", "nameSuffix", "commonLabels", "labels", "templateLabels", "commonAnnotations",
             "namespace", "varReference", "images", "replicas")
 _BY_LOWER = {s.lower(): s for s in (*SECTIONS, "nameReference")}
 
 
-@attrs.define
-class TransformerConfig:
-    specs: dict[str, list[FieldSpec]] = attrs.Factory(dict)
+class TransformerConfig(Record):
+    __slots__ = _fields = ("specs", "name_reference")
+
+    specs: dict[str, list[FieldSpec]]
     # nameReference: list of {group, version, kind, fieldSpecs: [FieldSpec]} (referenced kind -> referrers)
-    name_reference: list[dict[str, Any]] = attrs.Factory(list)
+    name_reference: list[dict[str, Any]]
+
+    def __init__(self, specs: dict[str, list[FieldSpec]] | None = None,
+                 name_reference: list[dict[str, Any]] | None = None) -> None:
+        self.specs = {} if specs is None else specs
+        self.name_reference = [] if name_reference is None else name_reference
 
     def get(self, section: str) -> list[FieldSpec]:
         return self.specs.get(section, [])

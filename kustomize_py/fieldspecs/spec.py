@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-import attrs
-
 from kustomize_py.errors import TransformerError
+from kustomize_py.record import FrozenRecord
 
 # What a walk creates at the end of a path when the spec says `create: true`.
 SCALAR = "scalar"
@@ -29,19 +28,28 @@ def split_path(path: str) -> list[str]:
     return out
 
 
-@attrs.frozen
-class FieldSpec:
+class FieldSpec(FrozenRecord):
     """Where a transformer acts: a path inside objects of a group/version/kind (empty = any)."""
 
-    path: str
-    group: str = ""
-    version: str = ""
-    kind: str = ""
-    create: bool = False
-    parts: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    __slots__ = ("path", "group", "version", "kind", "create", "parts")
+    _fields = ("path", "group", "version", "kind", "create")  # `parts` is derived from `path`
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "parts", tuple(split_path(self.path)))
+    path: str
+    group: str
+    version: str
+    kind: str
+    create: bool
+    parts: tuple[str, ...]
+
+    def __init__(self, path: str, group: str = "", version: str = "", kind: str = "",
+                 create: bool = False) -> None:
+        set_ = object.__setattr__
+        set_(self, "path", path)
+        set_(self, "group", group)
+        set_(self, "version", version)
+        set_(self, "kind", kind)
+        set_(self, "create", create)
+        set_(self, "parts", tuple(split_path(path)))
 
     def matches(self, group: str, version: str, kind: str) -> bool:
         return (
