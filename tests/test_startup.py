@@ -1,0 +1,58 @@
+"""Start-up cost of `kpy build`: a local build must not import what only remote, sealed or sync
+work needs, and the cheap checks that keep those imports away must agree with the exact ones."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kustomize_py import pipeline, remote
+
+# Modules a two-document local build has no use for; each one costs milliseconds at every start.
+NOT_ON_RENDER_PATH = ("kustomize_py.remote", "urllib.request", "http.client", "ssl", "email", "attr",
+                      "attrs", "importlib.resources", "subprocess", "tempfile", "inspect")
+
+_FRAGMENTS = ["https://", "http://", "hTTp://", "ssh://", "file://", "git::", "GIT::", "git@", "bob@",
+              "github.com", "GitHub.com", "gitlab.com", "github.com:", "/", "//", ":", "?ref=v1", "org",
+              "repo.git", "..", ".", "base", "-", "1", "@", "a-b@", "_x@", "://"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=6).map("".join))
+def test_cheap_remote_check_agrees_with_remote_module(path: str) -> None:
+    assert pipeline._is_remote(path) == remote.is_remote(path)
+
+
+def test_cheap_remote_check_on_known_entries() -> None:
+    remote_entries = ["https://github.com/org/repo//base?ref=v1", "github.com/org/repo/path",
+                      "git@github.com:org/repo.git", "ssh://git@host/org/repo", "git::https://h/o/r",
+                      "https://example.com/file.yaml", "file:///tmp/repo"]
+    local_entries = ["base", "../base", "deploy.yaml", "/abs/dir", "./github.com-stuff", "a/b/c.yaml"]
+    for path in remote_entries + local_entries:
+        assert pipeline._is_remote(path) == remote.is_remote(path), path
+    assert all(pipeline._is_remote(p) for p in remote_entries)
+
+
+def test_local_build_imports_only_the_render_path(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "kustomization.yaml").write_text("resources:\n- cm.yaml\n")
+    (base / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n")
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text("resources:\n- ../base\nnamePrefix: p-\nnamespace: ns\n")
+    code = ("import contextlib, io, json, sys\n"
+            "from kustomize_py.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    rc = main(['build', {str(overlay)!r}])\n"
+            "print(json.dumps([rc, out.getvalue(), sorted(sys.modules)]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    rc, text, modules = json.loads(done.stdout)
+    assert rc == 0 and "name: p-c" in text and "namespace: ns" in text
+    loaded = [m for m in NOT_ON_RENDER_PATH if m in modules]
+    assert not loaded, f"a local build imported {loaded}"
