@@ -56,3 +56,16 @@ def test_local_build_imports_only_the_render_path(tmp_path: Path) -> None:
     assert rc == 0 and "name: p-c" in text and "namespace: ns" in text
     loaded = [m for m in NOT_ON_RENDER_PATH if m in modules]
     assert not loaded, f"a local build imported {loaded}"
+
+
+def test_emitter_character_classes_match_their_negated_definitions() -> None:
+    # emit.py spells two negated classes as positive ranges (much cheaper to compile at start-up);
+    # they must select exactly the same code points.
+    import re
+
+    from kustomize_py.yaml import emit
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    printable = emit._PRINTABLE_CLASS
+    assert emit._NONPRINTABLE.findall(every) == re.findall(f"[^\n{printable}]", every)
+    assert emit._DOUBLE_ESCAPED.findall(every) == re.findall(f'[^{printable}]|["\\\\]', every)
