@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from kustomize_py.errors import ResourceError
-from kustomize_py.resource import Resource, ResId
+from kustomize_py.resource import ResId, Resource
 
 
 def from_documents(docs: list[Any], source: str) -> list[Resource]:
@@ -46,25 +47,8 @@ def _validate(doc: Any, source: str) -> None:
     name = (meta or {}).get("name")
     if not name and not (isinstance(kind, str) and kind.endswith("List")):
         raise ResourceError(f"missing metadata.name in object {_short(doc)}", path=source)
-    bad = _nil_in_list(doc, "")
-    if bad is not None:
-        raise ResourceError(f"empty item at {bad} in object {_short(doc)}", path=source)
-
-
-def _nil_in_list(node: Any, path: str) -> str | None:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            found = _nil_in_list(v, f"{path}.{k}" if path else str(k))
-            if found:
-                return found
-    elif isinstance(node, list):
-        for v in node:
-            if v is None:
-                return path
-            found = _nil_in_list(v, path)
-            if found:
-                return found
-    return None
+    # The reference's "empty item" check for null list items never fires (it inspects the wrong
+    # type), so lists such as `[null, ~]` are accepted as they are.
 
 
 def _short(doc: dict[str, Any]) -> str:

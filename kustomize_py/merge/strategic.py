@@ -22,6 +22,9 @@ from kustomize_py.merge.schema import FieldSchema, SchemaIndex
 
 _MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()  # kyaml's nil node
 _KEEP_NULL: Any = type("KeepNull", (), {"__repr__": lambda self: "<null>"})()  # a null kept in the output
+# A resource field written with no value (`key:`): a null that kyaml does not keep when the patch
+# leaves it alone, unlike one written `null` or `~` (its node value is empty).
+_BLANK: Any = type("BlankNull", (), {"__repr__": lambda self: "<blank>"})()
 _FOUND = object()
 _DIRECTIVE = "$patch"
 
@@ -104,7 +107,7 @@ def _plain_scalar(text: str) -> Any:
 
 
 def _is_null(node: Any) -> bool:
-    return node is _MISSING or node is None or node is _KEEP_NULL
+    return node is _MISSING or node is None or node is _KEEP_NULL or node is _BLANK
 
 
 def _kind_name(node: Any) -> str:
@@ -167,6 +170,9 @@ class _Walker:
         for name in sorted(names, key=str):
             sub = schema.field(str(name)) if schema is not None else None
             values = [s.get(name, _MISSING) if isinstance(s, dict) else _MISSING for s in sources]
+            for i, src in enumerate(sources):
+                if name in getattr(src, "blank", ()) and (values[i] is None or values[i] == ""):
+                    values[i] = _BLANK if i == 0 else None  # a blank in the patch deletes
             val = self.walk(values, sub, path + [str(name)])
             if isinstance(dest, dict):
                 _set_field(dest, name, val)
@@ -181,7 +187,7 @@ class _Walker:
                 directive = "merge"  # kyaml ignores the error on this branch
             if directive == "delete":
                 return _MISSING
-            if origin is _MISSING and dest is not _MISSING:
+            if origin is _MISSING and dest is not _MISSING and dest is not _BLANK:
                 return _KEEP_NULL  # an explicit null in the resource survives
             return origin
         if origin is None:

@@ -95,7 +95,9 @@ def _key_text(key: Any) -> str:
 def apply_json6902(doc: dict[str, Any], ops: list[dict[str, Any]], source: str = "<patch>") -> dict[str, Any]:
     """`doc` with `ops` applied in order (doc is deep-copied first). Raises PatchError naming
     `source` when an op does not apply; nothing is half-applied for the caller."""
-    root: Any = copy.deepcopy(doc)
+    from kustomize_py.yaml.load import plain_copy
+
+    root: Any = plain_copy(doc)  # the reference round-trips through JSON: blank nulls become `null`
     for op in ops:
         try:
             root = _apply_one(root, op)

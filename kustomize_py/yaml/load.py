@@ -100,6 +100,30 @@ class TimestampKey:
         return f"TimestampKey({self.text!r})"
 
 
+class BlankNullMap(dict):  # type: ignore[type-arg]
+    """A mapping read from YAML where some keys have an empty value (`key:` with nothing after it).
+
+    Kustomize's strategic merge drops such fields from the patched resource while keeping ones
+    written `null` or `~`, so the loader remembers which keys were blank (`blank`).
+    """
+
+    __slots__ = ("blank",)
+
+    def __init__(self, items: dict[Any, Any], blank: frozenset[Any]):
+        super().__init__(items)
+        self.blank = blank
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy as plain dicts and lists, forgetting which nulls were blank (as a JSON
+    round trip in the reference does)."""
+    if isinstance(value, dict):
+        return {k: plain_copy(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(v) if isinstance(v, (dict, list)) else v for v in value]
+    return value
+
+
 class _Fail(Exception):
     """Internal: a construction error with the node it concerns."""
 
@@ -242,6 +266,7 @@ class _Builder:
     def _map(self, node: Any, top: bool = False) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         merges: list[Any] = []
+        blank: list[Any] = []
         build = self.build
         self._count(2 * len(node.value))
         for knode, vnode in node.value:
@@ -265,15 +290,19 @@ class _Builder:
                 raise _Fail(f"mapping key {_go_quote(knode.value)} already defined at line "
                             f"{first.start_mark.line + 1}", knode)
             if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN:
-                out[key] = _plain(vnode.value, vnode)
+                value = out[key] = _plain(vnode.value, vnode)
             else:
-                out[key] = build(vnode)
+                value = out[key] = build(vnode)
+            if value is None and vnode.value == "":
+                blank.append(key)
+                if node.flow_style and vnode.tag == _PLAIN:
+                    out[key] = ""  # `{a: }`: the reference prints an empty string here
         for mnode in merges:
             for source in self._merge_sources(mnode):
                 for k, v in source.items():
                     if k not in out:
                         out[k] = v
-        return out
+        return BlankNullMap(out, frozenset(blank)) if blank else out
 
     def _merge_sources(self, mnode: Any) -> list[dict[Any, Any]]:
         """The maps a `<<` key merges, first one winning (go-yaml v3 semantics)."""
@@ -436,4 +465,4 @@ def load(text: str | bytes, source: str = "<input>") -> Any:
     return docs[0] if docs else None
 
 
-__all__ = ["load", "load_all"]
+__all__ = ["BlankNullMap", "load", "load_all", "plain_copy"]
