@@ -13,16 +13,15 @@ __all__ = ["FieldSpec", "defaults", "load_data", "merge_specs", "parse_specs"]
 
 @lru_cache(maxsize=None)
 def load_data(name: str) -> Any:
-    # Our own bundled data holds only plain strings, lists, maps and booleans, which libyaml's safe
-    # loader reads the same as the Kustomize-rules loader (a test checks this) - at a fraction of
-    # the start-up cost of every `kpy build`.
-    import yaml as _pyyaml
+    # The render path's own loader (already imported by every build): it reads this plain data
+    # (strings, lists, maps, booleans) faster than PyYAML's CSafeLoader, whose objects are built in
+    # Python. A plain open beside this module: importlib.resources (and the tempfile it pulls)
+    # costs a few milliseconds at every start, and the package is always installed as files.
+    from kustomize_py.yaml import load
 
-    # A plain open beside this module: importlib.resources (and the tempfile it pulls) costs a few
-    # milliseconds at every start, and the package is always installed as files.
-    with open(os.path.join(os.path.dirname(__file__), name), encoding="utf-8") as f:
-        text = f.read()
-    return _pyyaml.load(text, Loader=getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader))
+    path = os.path.join(os.path.dirname(__file__), name)
+    with open(path, encoding="utf-8") as f:
+        return load(f.read(), path)
 
 
 def defaults() -> dict[str, Any]:
