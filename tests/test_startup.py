@@ -15,7 +15,8 @@ from kustomize_py import pipeline, remote
 
 # Modules a two-document local build has no use for; each one costs milliseconds at every start.
 NOT_ON_RENDER_PATH = ("kustomize_py.remote", "urllib.request", "http.client", "ssl", "email", "attr",
-                      "attrs", "importlib.resources", "subprocess", "tempfile", "inspect")
+                      "attrs", "importlib.resources", "subprocess", "tempfile", "inspect", "argparse",
+                      "shutil")
 
 _FRAGMENTS = ["https://", "http://", "hTTp://", "ssh://", "file://", "git::", "GIT::", "git@", "bob@",
               "github.com", "GitHub.com", "gitlab.com", "github.com:", "/", "//", ":", "?ref=v1", "org",
@@ -69,3 +70,34 @@ def test_emitter_character_classes_match_their_negated_definitions() -> None:
     printable = emit._PRINTABLE_CLASS
     assert emit._NONPRINTABLE.findall(every) == re.findall(f"[^\n{printable}]", every)
     assert emit._DOUBLE_ESCAPED.findall(every) == re.findall(f'[^{printable}]|["\\\\]', every)
+
+
+def test_simple_build_args_match_the_real_parser() -> None:
+    # `kpy build [DIR]` skips argparse; it must produce exactly what the parser would.
+    from kustomize_py.cli import _parser
+    from kustomize_py.cli.build import simple_args
+
+    for argv in (["build"], ["build", "overlays/prod"], ["build", ""], ["build", "dir with space"]):
+        fast = simple_args(argv)
+        assert fast is not None, argv
+        assert vars(fast) == vars(_parser("build").parse_args(argv)) == vars(_parser(None).parse_args(argv))
+    for argv in (["build", "-o", "x"], ["build", "a", "b"], ["build", "--all", "r"], ["-h", "build"], [],
+                 ["build", "--"], ["sync"], ["build", "-"]):
+        assert simple_args(argv) is None, argv
+
+
+def test_command_line_errors_and_help_still_come_from_argparse(capsys) -> None:
+    import pytest
+
+    from kustomize_py.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["build", "a", "b"])
+    assert "unrecognized arguments: b" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("build", "seal", "sync", "check", "envdiff"))
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "--load-restrictor" in capsys.readouterr().out

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 # subcommand -> module under kustomize_py.cli; each module has register(subparsers) and run(args).
 COMMANDS: dict[str, str] = {
@@ -24,6 +27,8 @@ COMMANDS: dict[str, str] = {
 
 
 def _parser(only: str | None) -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="kpy", description="Kustomize-compatible renderer and GitOps tooling")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,9 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     from kustomize_py.errors import KpyError
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    first = next((a for a in argv if not a.startswith("-")), None)
-    parser = _parser(first if first in COMMANDS else None)
-    args = parser.parse_args(argv)
+    from kustomize_py.cli.build import simple_args
+
+    args = simple_args(argv)  # `kpy build [DIR]`: no argparse at all
+    if args is None:
+        first = next((a for a in argv if not a.startswith("-")), None)
+        parser = _parser(first if first in COMMANDS else None)
+        args = parser.parse_args(argv)
     if args.version:
         from kustomize_py import __version__
 
