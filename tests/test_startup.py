@@ -101,3 +101,17 @@ def test_command_line_errors_and_help_still_come_from_argparse(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     assert "--load-restrictor" in capsys.readouterr().out
+
+
+def test_default_field_specs_take_the_json_fast_path() -> None:
+    # defaults.yaml is written in JSON syntax so that every build reads it with json.loads; an edit
+    # in YAML style would still load, only slower - this test points it out.
+    import json
+
+    from kustomize_py.fieldspecs import load_data
+    from kustomize_py.yaml import load
+
+    path = Path(pipeline.__file__).parent / "fieldspecs" / "defaults.yaml"
+    text = path.read_text(encoding="utf-8")
+    body = "".join(line for line in text.splitlines(True) if not line.startswith("#"))
+    assert json.loads(body) == load(text, str(path)) == load_data("defaults.yaml")

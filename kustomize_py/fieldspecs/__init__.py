@@ -13,15 +13,25 @@ __all__ = ["FieldSpec", "defaults", "load_data", "merge_specs", "parse_specs"]
 
 @lru_cache(maxsize=None)
 def load_data(name: str) -> Any:
-    # The render path's own loader (already imported by every build): it reads this plain data
-    # (strings, lists, maps, booleans) faster than PyYAML's CSafeLoader, whose objects are built in
-    # Python. A plain open beside this module: importlib.resources (and the tempfile it pulls)
-    # costs a few milliseconds at every start, and the package is always installed as files.
-    from kustomize_py.yaml import load
-
+    """A bundled data file. Big ones are written in JSON syntax (valid YAML too) and read with the
+    json module, ~30x faster than a YAML loader; anything else goes through the render path's own
+    loader (already imported, and faster than PyYAML's CSafeLoader, which builds objects in Python)."""
+    # A plain open beside this module: importlib.resources (and the tempfile it pulls) costs a few
+    # milliseconds at every start, and the package is always installed as files.
     path = os.path.join(os.path.dirname(__file__), name)
     with open(path, encoding="utf-8") as f:
-        return load(f.read(), path)
+        text = f.read()
+    body = "".join(line for line in text.splitlines(True) if not line.startswith("#"))
+    if body.startswith("{"):
+        import json
+
+        try:
+            return json.loads(body)
+        except ValueError:
+            pass  # edited into plain YAML: still read correctly, only slower (a test flags it)
+    from kustomize_py.yaml import load
+
+    return load(text, path)
 
 
 def defaults() -> dict[str, Any]:
