@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from kustomize_py.errors import KustomizationError
@@ -82,4 +81,4 @@ def default_config() -> TransformerConfig:
         from kustomize_py.fieldspecs import defaults
 
         _DEFAULT = from_data(defaults(), "kustomize_py/fieldspecs/defaults.yaml")
-    return TransformerConfig(dict(_DEFAULT.specs), copy.copy(_DEFAULT.name_reference))
+    return TransformerConfig(dict(_DEFAULT.specs), list(_DEFAULT.name_reference))
