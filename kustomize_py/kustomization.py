@@ -196,6 +196,8 @@ def _parse(data: bytes, path: str) -> list[Any]:
 
     _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
     _Loader.add_constructor("tag:yaml.org,2002:bool", _go_yaml_v2_bool)
+    # PyYAML resolves a plain `=` to YAML 1.1's !!value type, which go-yaml v2 reads as text
+    _Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_yaml_str)
     _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YN, list("yYnN"))
     try:
         text = data.decode("utf-8-sig")

@@ -182,6 +182,31 @@ CASES: dict[str, dict[str, str]] = {
               explicit: {? b}
             """,
     },
+    # kubeflow/pipelines: a plain `=` in the kustomization (a replacement delimiter) is text, not
+    # YAML 1.1's !!value type.
+    "kustomization_plain_equals": {
+        "kustomization.yaml": """\
+            resources: [r.yaml]
+            commonAnnotations: {sep: =}
+            replacements:
+            - source: {kind: ConfigMap, name: src, fieldPath: data.host}
+              targets:
+              - select: {kind: ConfigMap, name: dst}
+                fieldPaths: [data.url]
+                options: {delimiter: =, index: 1}
+            """,
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: src}
+            data: {host: db}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: dst}
+            data: {url: host=old, eq: =}
+            """,
+    },
     # Null list items are accepted (the reference's "empty item" check never fires).
     "null_list_items": {
         "kustomization.yaml": "resources: [r.yaml]\n",
