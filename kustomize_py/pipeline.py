@@ -297,10 +297,17 @@ def shared_parse_cache() -> Iterator[None]:
         _DOC_CACHE = outer
 
 
+from kustomize_py.yaml.load import BlankNullMap  # noqa: E402 - the render path loads it anyway
+
+
 def copy_plain(value: Any) -> Any:
-    """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy."""
+    """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy. Keeps
+    the loader's record of blank (`key:`) values, which strategic merge treats differently."""
     if isinstance(value, dict):
-        return {k: copy_plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+        out = {k: copy_plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+        if isinstance(value, BlankNullMap):
+            return BlankNullMap(out, value.blank)
+        return out
     if isinstance(value, list):
         return [copy_plain(v) if isinstance(v, (dict, list)) else v for v in value]
     return value

@@ -117,3 +117,26 @@ def test_bundled_field_spec_data_reads_as_with_kustomize_rules(name: str) -> Non
 
     text = resources.files("kustomize_py.fieldspecs").joinpath(name).read_text(encoding="utf-8")
     assert load_data(name) == load(text, name)
+
+
+def test_shared_parse_cache_keeps_blank_values(tmp_path):
+    """A base file with a blank value (`args:`) renders the same alone and from the shared cache:
+    strategic merge drops blank fields, so the cache must keep the loader's record of them."""
+    import kustomize_py
+    from kustomize_py.multi import build_all
+
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "dep.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n"
+        "      containers:\n      - name: c\n        image: i\n        args:\n")
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [dep.yaml]\n")
+    patch = ("patches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: x\n"
+             "    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            image: j\n")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "kustomization.yaml").write_text("resources: [../base]\n" + patch)
+    alone = kustomize_py.build(tmp_path / "a").yaml
+    assert "args" not in alone
+    results = build_all(tmp_path)
+    assert len(results) == 2
+    assert all(r.yaml == alone for r in results.values())
