@@ -44,6 +44,11 @@ def _validate(doc: Any, source: str) -> None:
     meta = doc.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise ResourceError("metadata must be a mapping", path=source, field="metadata")
+    for field in ("labels", "annotations"):
+        value = (meta or {}).get(field)
+        if value is not None and value != [] and not isinstance(value, dict):
+            raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
+                                path=source, field=f"metadata.{field}")
     name = (meta or {}).get("name")
     if not name and not (isinstance(kind, str) and kind.endswith("List")):
         raise ResourceError(f"missing metadata.name in object {_short(doc)}", path=source)

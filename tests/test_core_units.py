@@ -277,3 +277,10 @@ def test_kustomization_file_reads_yaml_1_1_booleans_like_the_reference(tmp_path)
     write(tmp_path, {"kustomization.yaml": "namespace: n\nresources: []\n"})
     with pytest.raises(KustomizationError, match="cannot unmarshal bool"):
         kustomize_py.build(tmp_path)
+
+
+def test_non_mapping_annotations_are_a_clear_error(tmp_path):
+    write(tmp_path, {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations: text\n",
+                     "kustomization.yaml": "resources: [cm.yaml]\n"})
+    with pytest.raises(KpyError, match="metadata.annotations must be a mapping"):
+        kustomize_py.build(tmp_path)
