@@ -10,8 +10,9 @@ the overlays) is not; a lone kustomization nobody includes is its own overlay.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KpyError
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
@@ -297,7 +297,7 @@ def shared_parse_cache() -> Iterator[None]:
         _DOC_CACHE = outer
 
 
-from kustomize_py.yaml.load import BlankNullMap  # noqa: E402 - the render path loads it anyway
+from kustomize_py.yaml.load import BlankNullMap
 
 
 def copy_plain(value: Any) -> Any:

@@ -5,8 +5,9 @@ annotation selectors."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from kustomize_py.errors import KpyError
 from kustomize_py.resource import Resource

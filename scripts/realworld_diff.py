@@ -87,7 +87,7 @@ def run_kpy(path: str, timeout: int = TIMEOUT) -> tuple[bool, str, str]:
         return False, "kpy timed out", "crash"
     except kustomize_py.KpyError as exc:
         return False, f"{type(exc).__name__}: {exc}", "error"
-    except Exception as exc:  # noqa: BLE001 - every other exception is a crash to report
+    except Exception as exc:
         import traceback
 
         tail = "".join(traceback.format_exception(exc)[-4:])

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conformance.runner import cases, corpus_dir, run_case  # noqa: E402
+from tests.conformance.runner import cases, corpus_dir, run_case
 
 HERE = ROOT / "tests" / "conformance"
 

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except RecursionError:
         print("Error: input is nested too deeply", file=sys.stderr)
         return 1
-    except Exception as err:  # noqa: BLE001 - a bug must still end in one clear line, not a traceback
+    except Exception as err:
         if os.environ.get("KPY_DEBUG"):
             raise
         print(f"Error: internal error ({type(err).__name__}: {err}); rerun with KPY_DEBUG=1 for details "

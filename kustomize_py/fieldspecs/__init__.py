@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kustomize_py.fieldspecs.spec import FieldSpec, merge_specs, parse_specs
@@ -11,7 +11,7 @@ from kustomize_py.fieldspecs.spec import FieldSpec, merge_specs, parse_specs
 __all__ = ["FieldSpec", "defaults", "load_data", "merge_specs", "parse_specs"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data(name: str) -> Any:
     """A bundled data file. Big ones are written in JSON syntax (valid YAML too) and read with the
     json module, ~30x faster than a YAML loader; anything else goes through the render path's own

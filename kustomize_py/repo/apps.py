@@ -44,7 +44,7 @@ def _overlay_namespace(root: Path, ov: Overlay) -> str:
     name = next((n for n in FILE_NAMES if (root / ov.path / n).is_file()), None)
     try:
         return str(read_fields(root / ov.path / name).get("namespace") or "") if name else ""
-    except Exception:  # noqa: BLE001 - a broken overlay still gets an Application; check reports it
+    except Exception:
         return ""
 
 

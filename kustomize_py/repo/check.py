@@ -77,7 +77,7 @@ def render(root: Path, overlay: str) -> Rendered:
     except KpyError as err:
         return Rendered(issue=Issue("build", err.message if err.path else str(err), overlay,
                                     _relpath(root, err.path) or overlay))
-    except Exception as err:  # noqa: BLE001 - one broken overlay must not hide the others' reports
+    except Exception as err:
         return Rendered(issue=Issue("build", f"renderer failed: {type(err).__name__}: {err}", overlay, overlay))
 
 

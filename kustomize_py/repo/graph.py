@@ -89,7 +89,7 @@ def read_fields(path: Path) -> dict[str, Any]:
         raise KustomizationError("expected a mapping of fields", path=str(path))
     try:
         return dict(from_dict(dict(raw), str(path)).fields)
-    except Exception:  # noqa: BLE001 - an invalid file still tells us what it reads
+    except Exception:
         return raw
 
 
@@ -100,7 +100,7 @@ def read_node(root: Path, d: str) -> Node:
     node.files.update(_join(d, n) for n in FILE_NAMES)  # adding a second one breaks it, too
     try:
         fields = read_fields(root / d / names[0])
-    except Exception as err:  # noqa: BLE001 - unreadable: depend on the whole directory
+    except Exception as err:
         node.error = str(err)
         node.prefixes.add(d)
         return node

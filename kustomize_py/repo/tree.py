@@ -66,7 +66,7 @@ def repo_tree(root: Path) -> dict[str, Any]:
         name = next(n for n in FILE_NAMES if (root / ov.path / n).is_file())
         try:
             cell = {"path": ov.path, **summarize(read_fields(root / ov.path / name))}
-        except Exception as err:  # noqa: BLE001 - show the broken overlay instead of failing the tree
+        except Exception as err:
             cell = {"path": ov.path, "error": str(err)}
         table.setdefault(ov.workload, {})[ov.env] = cell
     return {"environments": environments(found), "workloads": dict(sorted(table.items()))}

@@ -6,7 +6,8 @@ itself on the resources (origin or transformation annotations) like the referenc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KustomizationError
 from kustomize_py.fieldspecs import FieldSpec, merge_specs
@@ -27,14 +28,12 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
     def items() -> list[Any]:
         return ra.resources.items
 
-    if k.get("patchesStrategicMerge"):
-        from kustomize_py.transformers import patch
+    from kustomize_py.transformers import patch
 
+    if k.get("patchesStrategicMerge"):
         out.append(("PatchStrategicMergeTransformer",
                     lambda: patch.apply_strategic_merge_files(target, ra, k.get("patchesStrategicMerge"))))
     for entry in k.get("patches", []):
-        from kustomize_py.transformers import patch
-
         out.append(("PatchTransformer", lambda e=entry: patch.apply_patches(target, ra, [e])))
     if k.get("namespace"):
         from kustomize_py.transformers.namespace import set_namespace
@@ -60,8 +59,6 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
         out.append(("AnnotationsTransformer",
                     lambda: add_pairs(items(), _strmap(k.get("commonAnnotations")), cfg.get("commonAnnotations"))))
     for entry in k.get("patchesJson6902", []):
-        from kustomize_py.transformers import patch
-
         out.append(("PatchJson6902Transformer", lambda e=entry: patch.apply_json6902_entries(target, ra, [e])))
     for replica in k.get("replicas", []):
         from kustomize_py.transformers.replicas import set_replicas

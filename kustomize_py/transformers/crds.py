@@ -31,7 +31,7 @@ def config_from_crds(loader: Loader, paths: list[str]) -> TransformerConfig:
                 from kustomize_py.yaml import load
 
                 api_map = load(raw, source)
-        except (ValueError, Exception) as err:  # noqa: BLE001 - any parse error names the file
+        except (ValueError, Exception) as err:
             raise KustomizationError(f"unable to parse open API definition from '{path}': {err}",
                                      path=source) from None
         if not isinstance(api_map, dict):

@@ -12,7 +12,7 @@ from typing import Any
 
 from kustomize_py.errors import TransformerError
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.resource import CLUSTER_NS, Resource, ResId
+from kustomize_py.resource import CLUSTER_NS, ResId, Resource
 
 
 class _Info:

@@ -6,7 +6,7 @@ from functools import cmp_to_key
 from typing import Any
 
 from kustomize_py.errors import KustomizationError
-from kustomize_py.resource import Resource, ResId
+from kustomize_py.resource import ResId, Resource
 
 ORDER_FIRST = ["Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
                "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap",

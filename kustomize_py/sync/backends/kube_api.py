@@ -54,7 +54,7 @@ class KubeApiBackend(BackendBase):
     def get(self, key: ResourceKey) -> dict[str, Any] | None:
         try:
             return self._dict(self.client.get(self._resource(key), name=key.name, namespace=key.namespace or None))
-        except Exception as err:  # noqa: BLE001 - the client raises its own ApiException/NotFoundError
+        except Exception as err:
             if getattr(err, "status", None) == 404 or type(err).__name__ in ("NotFoundError", "ResourceNotFoundError"):
                 return None
             raise self._error(f"get {key}", err) from None
@@ -68,7 +68,7 @@ class KubeApiBackend(BackendBase):
                 continue
             try:
                 items = self._dict(self.client.get(res, label_selector=selector)).get("items") or []
-            except Exception:  # noqa: BLE001 - some aggregated APIs refuse listing; skip them
+            except Exception:
                 continue
             for item in items:
                 item.setdefault("apiVersion", res.group_version)
@@ -86,14 +86,14 @@ class KubeApiBackend(BackendBase):
             kwargs["dry_run"] = "All"
         try:
             return self._dict(self.client.server_side_apply(res, **kwargs))
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             error = self._error(f"apply {key}", err)
             if not (force and isinstance(error, ImmutableFieldError)) or dry_run:
                 raise error from None
         self.delete(key)
         try:
             return self._dict(self.client.server_side_apply(res, **kwargs))
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             raise self._error(f"apply {key} after delete", err) from None
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground") -> bool:
@@ -103,7 +103,7 @@ class KubeApiBackend(BackendBase):
         try:
             self.client.delete(self._resource(key), name=key.name, namespace=key.namespace or None, body=body)
             return True
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             if getattr(err, "status", None) == 404 or type(err).__name__ == "NotFoundError":
                 return False
             raise self._error(f"delete {key}", err) from None
