@@ -58,3 +58,20 @@ def test_same_overlay_at_two_refs(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert [d["kind"] for d in out["diffs"]] == ["Deployment"]
     assert main(["envdiff", str(root / "web/overlays/production"), "--ref", "HEAD~1", "--ref", "HEAD~1"]) == 0
+
+
+def test_kpy_diff_accepts_two_overlays_and_refs(tmp_path, capsys, monkeypatch):
+    """`kpy diff A B` and `kpy diff --ref R PATH` are the promotion forms of `kpy diff` (no backend)."""
+    root = make_repo(tmp_path / "r", files())
+    monkeypatch.chdir(root)
+    assert main(["diff", "web/overlays/staging", "web/overlays/production", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {d["kind"] for d in out["diffs"]} == {"Deployment", "ConfigMap", "Secret"}
+    assert "s3cret" not in json.dumps(out)
+    base = tmp_path / "r"
+    (base / "web/overlays/staging/kustomization.yaml").write_text(
+        (base / "web/overlays/staging/kustomization.yaml").read_text().replace("count: 1", "count: 5"))
+    commit(base, "scale staging")
+    assert main(["diff", "web/overlays/staging", "--ref", "HEAD~1", "--ref", "HEAD", "--exit-code"]) == 1
+    text = capsys.readouterr().out
+    assert "replicas: 1" in text and "replicas: 5" in text

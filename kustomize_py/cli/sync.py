@@ -49,8 +49,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         _common(p, many=True)
         p.add_argument("--exit-code", action="store_true", help="exit 1 when an app is out of sync")
     if "diff" in names:
-        p = sub.add_parser("diff", help="what `kpy sync` would change (Secret values redacted)")
+        p = sub.add_parser("diff", help="what `kpy sync` would change; or two overlays (promotion), or one "
+                                        "overlay at Git refs (Secret values redacted)")
         _common(p)
+        p.add_argument("other", nargs="?", metavar="OVERLAY_B",
+                       help="compare TARGET with this overlay instead of with the backend")
+        p.add_argument("--ref", action="append", default=[], metavar="REF",
+                       help="compare TARGET at Git REF (twice: REF_A..REF_B) instead of with the backend")
         p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                        help="colour the diff (auto: only on a terminal)")
         p.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences")
@@ -92,6 +97,11 @@ def _root(args: argparse.Namespace) -> Path:
 def run(args: argparse.Namespace) -> int:
     from kustomize_py.sync.backends import open_backend
 
+    if args.command == "diff" and (args.other or args.ref):
+        from kustomize_py.cli import envdiff
+
+        args.overlays = [args.target, *([args.other] if args.other else [])]
+        return envdiff.run(args)
     root = _root(args)
     backend = open_backend(args.backend)
     if args.command == "sync":
