@@ -317,3 +317,16 @@ def test_failed_merge_leaves_the_file_untouched(capsys, monkeypatch, tmp_path):
     assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
         "sealed.yaml"
     ]
+
+
+def test_unseal_skips_objects_that_are_not_sealed_secrets(capsys, monkeypatch):
+    """`kpy build OVERLAY | kpy unseal --key K`: only the SealedSecrets come out, the rest is noted."""
+    sealed = (VECTOR / "sealed-secret.yaml").read_text()
+    other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    rc, out, err = kpy(["unseal", "--key", str(VECTOR / "tls.key")], capsys, monkeypatch,
+                       (other + "---\n" + sealed).encode())
+    assert rc == 0, err
+    assert [o["kind"] for o in parse_objects(out)] == ["Secret"]
+    assert "skipped 1 object" in err
+    rc, out, err = kpy(["unseal", "--key", str(VECTOR / "tls.key")], capsys, monkeypatch, other.encode())
+    assert rc == 1 and "no SealedSecret" in err

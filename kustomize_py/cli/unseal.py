@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from kustomize_py.errors import SealError
@@ -39,9 +40,14 @@ def run(args: argparse.Namespace) -> int:
         raise SealError("--key is required")
     keys = [k for path in args.key for k in load_private_keys(_read(path), source=path)]
     source = "<stdin>" if args.file == "-" else args.file
-    sealed = parse_objects(_read(args.file), source)
+    objects = parse_objects(_read(args.file), source)
+    # Other objects are skipped, so `kpy build OVERLAY | kpy unseal --key K` shows the overlay's Secrets.
+    sealed = [o for o in objects if o.get("kind") == "SealedSecret"]
     if not sealed:
         raise SealError("no SealedSecret in the input", path=source)
+    if len(sealed) < len(objects):
+        print(f"kpy unseal: skipped {len(objects) - len(sealed)} object(s) that are not SealedSecrets",
+              file=sys.stderr)
     secrets = [unseal(s, keys, source=source) for s in sealed]
     _emit(
         dump_all(secrets, _format(args, args.output)),
