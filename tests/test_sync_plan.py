@@ -199,3 +199,17 @@ def test_invalid_manifests_are_refused():
         plan([{"kind": "ConfigMap", "metadata": {"name": "x"}}], [], OPTS)
     with pytest.raises(SyncError):
         plan([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}], [], OPTS)
+
+
+def test_created_namespace_is_not_tracked_so_apps_can_share_it():
+    """Argo CD's CreateNamespace creates a missing namespace without taking ownership: a second app
+    with the same destination neither takes it over nor prunes it."""
+    a = PlanOptions(app="grafana", namespace="monitoring", create_namespace=True, prune=True)
+    b = PlanOptions(app="prometheus", namespace="monitoring", create_namespace=True, prune=True)
+    first = plan([h.configmap("c", {})], [], a)
+    ns = next(s for s in first.steps if s.key.kind == "Namespace")
+    assert "annotations" not in ns.desired["metadata"]
+    live = [ns.desired]
+    second = plan([h.configmap("d", {})], live, b)
+    assert [s.key.kind for s in second.steps] == ["ConfigMap"]
+    assert not second.extraneous

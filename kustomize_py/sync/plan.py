@@ -110,6 +110,11 @@ def _set_metadata(obj: dict[str, Any], section: str, name: str, value: str) -> N
     meta[section][name] = value
 
 
+class CreatedNamespace(dict):  # type: ignore[type-arg]
+    """The destination Namespace that `CreateNamespace=true` adds. Like Argo CD, the app creates it
+    when missing but does not track it: several apps may share it, and none prunes it."""
+
+
 def prepare(objs: list[dict[str, Any]], options: PlanOptions) -> list[dict[str, Any]]:
     """Copies of `objs` with the destination namespace filled in and this app's tracking metadata."""
     extra_scopes = crd_scopes(objs)
@@ -129,7 +134,7 @@ def prepare(objs: list[dict[str, Any]], options: PlanOptions) -> list[dict[str, 
     if options.create_namespace and options.namespace:
         names = {key_of(o) for o in out}
         if ResourceKey("", "Namespace", "", options.namespace) not in names:
-            out.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": options.namespace}})
+            out.insert(0, CreatedNamespace(apiVersion="v1", kind="Namespace", metadata={"name": options.namespace}))
     return out
 
 
@@ -237,6 +242,10 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
         key = key_of(obj)
         if phases == []:
             result.skipped.append(key)
+            continue
+        if isinstance(obj, CreatedNamespace):
+            if key not in live_by_key:
+                steps.append(Step(APPLY, CREATE, order.SYNC, order.wave_of(obj), key, dict(obj), None))
             continue
         if phases is None:
             obj = _track(obj, options)
