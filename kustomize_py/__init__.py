@@ -5,7 +5,9 @@ The public API is what this module exports; everything else is internal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import KpyError
 

@@ -7,7 +7,10 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data

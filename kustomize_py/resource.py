@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import namedtuple
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_NS = "default"
 CLUSTER_NS = "_non_namespaceable_"

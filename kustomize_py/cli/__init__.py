@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 
 if TYPE_CHECKING:
     import argparse

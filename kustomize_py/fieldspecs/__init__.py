@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from functools import cache, lru_cache
-from typing import Any
+from functools import cache
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.fieldspecs.spec import FieldSpec, merge_specs, parse_specs
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import TransformerError
 from kustomize_py.record import FrozenRecord
@@ -12,7 +15,8 @@ from kustomize_py.record import FrozenRecord
 SCALAR = "scalar"
 MAP = "map"
 
-Setter = Callable[[Any, Any], None]  # (parent container, key or index) -> None
+if TYPE_CHECKING:
+    Setter = Callable[[Any, Any], None]  # (parent container, key or index) -> None
 
 
 def split_path(path: str) -> list[str]:

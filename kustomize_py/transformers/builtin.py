@@ -7,7 +7,10 @@ itself on the resources (origin or transformation annotations) like the referenc
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import KustomizationError
 from kustomize_py.fieldspecs import FieldSpec, merge_specs

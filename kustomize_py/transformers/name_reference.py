@@ -8,7 +8,10 @@ of resources (the reference scans every resource for every referring field).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import TransformerError
 from kustomize_py.fieldspecs import FieldSpec

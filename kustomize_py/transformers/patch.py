@@ -3,7 +3,9 @@ and applying them with the strategic-merge or JSON 6902 engine."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import KpyError, PatchError, YamlError
 from kustomize_py.resource import Resource

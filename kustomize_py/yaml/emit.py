@@ -10,7 +10,10 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import cmp_to_key
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 from kustomize_py.errors import YamlError
 from kustomize_py.yaml.scalars import PRINT_TABLE as _FAST_QUOTED

@@ -7,7 +7,10 @@ import base64
 import binascii
 import json
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 import yaml as _pyyaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode

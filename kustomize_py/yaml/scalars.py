@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 # Plain scalars whose meaning comes from a fixed table. v3 (used to read resources) knows only
 # YAML 1.2 booleans; v2 (used to print them) also knows the YAML 1.1 ones, so it quotes those.
