@@ -32,6 +32,8 @@ class TransformerConfig(Record):
         return self.specs.get(section, [])
 
     def merge(self, other: TransformerConfig) -> TransformerConfig:
+        if not self.specs and not self.name_reference:  # the usual first merge: nothing to dedupe
+            return TransformerConfig(dict(other.specs), [dict(r) for r in other.name_reference])
         out = TransformerConfig(dict(self.specs), [dict(r) for r in self.name_reference])
         for section, specs in other.specs.items():
             out.specs[section] = merge_specs(out.specs.get(section, []), specs)

@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     Setter = Callable[[Any, Any], None]  # (parent container, key or index) -> None
 
 
+_SPLIT_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """split_path as a tuple, computed once per distinct path (hundreds of specs share a few)."""
+    parts = _SPLIT_CACHE.get(path)
+    if parts is None:
+        parts = _SPLIT_CACHE[path] = tuple(split_path(path))
+    return parts
+
+
 def split_path(path: str) -> list[str]:
     """Split `a/b/c` on `/`, honouring `\\/` as an escaped slash inside a field name."""
     parts = path.split("/")
@@ -54,7 +65,7 @@ class FieldSpec(FrozenRecord):
         set_(self, "version", version)
         set_(self, "kind", kind)
         set_(self, "create", create)
-        set_(self, "parts", tuple(split_path(path)))
+        set_(self, "parts", _parts(path))
 
     def matches(self, group: str, version: str, kind: str) -> bool:
         return (
@@ -125,10 +136,15 @@ def parse_specs(items: Iterable[Any], source: str = "<builtin>") -> list[FieldSp
 def merge_specs(base: list[FieldSpec], extra: Iterable[FieldSpec]) -> list[FieldSpec]:
     """Add specs not already present; the reference rejects the same spec with a different `create`."""
     out = list(base)
+    by_path: dict[str, list[FieldSpec]] = {}  # only specs with the same path can be the same spec
+    for spec in out:
+        by_path.setdefault(spec.path, []).append(spec)
     for spec in extra:
-        same = next((s for s in out if s.selects_same(spec)), None)
+        peers = by_path.setdefault(spec.path, [])
+        same = next((s for s in peers if s.selects_same(spec)), None)
         if same is None:
             out.append(spec)
+            peers.append(spec)
         elif same.create != spec.create:
             raise TransformerError(f"conflicting fieldspecs for path {spec.path!r}")
     return out
