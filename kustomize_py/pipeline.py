@@ -177,7 +177,7 @@ class Target(Record):
             docs = copy_plain(cached)
         else:
             try:
-                docs = load_all(data, source)
+                docs = load_all(data, source, folded=True)
             except YamlError as err:
                 raise _NotAFile(err, malformed=True) from None
             if any(_has_nonstring_annotations(d) for d in docs):

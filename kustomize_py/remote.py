@@ -520,7 +520,7 @@ def _http_documents(url: str, spec: RepoSpec | str) -> list[Any]:
     from kustomize_py.yaml import load_all
 
     data = fetch_file(url, spec.timeout if isinstance(spec, RepoSpec) else DEFAULT_TIMEOUT)
-    return load_all(data, redact(url))
+    return load_all(data, redact(url), folded=True)
 
 
 def _add_file_resources(target: Target, ra: Accumulator, url: str, docs: list[Any], spec: RepoSpec | str) -> None:

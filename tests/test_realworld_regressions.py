@@ -225,6 +225,114 @@ CASES: dict[str, dict[str, str]] = {
               - null
             """,
     },
+    # onedr0p/home-ops, opendatahub, redhat-cop tekton tasks: the reference writes each resource
+    # with go-yaml v3 before printing it, and that emitter puts an empty line before every
+    # more-indented line of a folded (`>`) scalar whose text starts unindented. Top-level
+    # annotations escape (they are re-set from a string map); a JSON patch settles it earlier.
+    "folded_scalar_roundtrip": {
+        "kustomization.yaml": """\
+            resources: [r.yaml]
+            patches:
+            - target: {name: jp}
+              patch: '[{"op": "add", "path": "/data/added", "value": "x"}]'
+            - patch: |
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: sm
+                  annotations:
+                    fromPatch: >-
+                      a
+                        b
+                data:
+                  fromPatch: >-
+                    p
+                      q
+            """,
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: sm
+              annotations:
+                own: >-
+                  exists(c,
+                    c.image
+                  )
+              labels:
+                l: >-
+                  a
+                    b
+            data:
+              cel: >-
+                object.spec.exists(c,
+                  c.image.startsWith("x")
+                )
+              clip: >
+                one
+                two
+
+                three
+                  more
+                four
+              keep: >+
+                a
+                  b
+
+              lead: >2-
+                  starts indented
+                then normal
+              leadnl: >-
+
+                after blank
+                  more
+              blanks: >-
+                a
+
+                  b
+
+
+                c
+              tab: >-
+                a
+                \tb
+              uni: >-
+                h\u00e9llo
+                  w\u00f6rld
+              spaceBreak: >-
+                a
+                  b\x20
+                c
+              single: >-
+                plain
+                folded
+            spec:
+              list:
+              - >-
+                a
+                  b
+                c
+              - name: n
+                deep:
+                  deeper: >-
+                    a
+                      %s
+                    c
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: jp
+              annotations:
+                own: >-
+                  a
+                    b
+            data:
+              k: >-
+                a
+                  b
+            """ % ("word " * 20 + "end"),
+    },
 }
 
 

@@ -81,6 +81,8 @@ def _clean_annotations(res: Resource, with_origin: bool, with_transformations: b
         for key, value in ann.items():
             if not isinstance(value, str):
                 ann[key] = go_string(value)
+            elif value.__class__ is not str:
+                ann[key] = str(value)  # a folded scalar's text as read, without its style
     elif "annotations" in meta and (res.touched_annotations or not (with_origin and with_transformations)):
         # Removing its origin or transformer annotation, the reference re-sets every resource's
         # annotations from a string map, so an empty or null `annotations:` disappears.

@@ -232,7 +232,7 @@ def _resources(out: bytes, source: str) -> list[Resource]:
     from kustomize_py.yaml import load_all
 
     try:
-        docs = load_all(out, source)
+        docs = load_all(out, source, folded=True)
     except YamlError as err:
         raise GeneratorError(f"error reading helm output: {err.message}", path=source) from None
     try:

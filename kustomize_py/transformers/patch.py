@@ -57,7 +57,7 @@ def _patch_resources(text: str | bytes, source: str) -> list[Resource]:
     from kustomize_py.resources import from_documents
     from kustomize_py.yaml import load_all
 
-    docs = load_all(text, source)
+    docs = load_all(text, source, folded=True)
     return from_documents(docs, source)
 
 

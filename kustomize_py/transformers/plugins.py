@@ -121,7 +121,7 @@ def _inline_configs(target: Target, entry: str) -> list[Resource] | None:
         return None
     source = target.kustomization.path
     try:
-        resources = from_documents(load_all(entry, source), source)
+        resources = from_documents(load_all(entry, source, folded=True), source)
     except KpyError:
         return None
     if not resources:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.errors import YamlError
+from kustomize_py.yaml.folded import FoldedStr, settle
 from kustomize_py.yaml.scalars import PRINT_TABLE as _FAST_QUOTED
 from kustomize_py.yaml.scalars import float_text, int_text, resolves_to_non_string
 
@@ -538,7 +539,7 @@ def _coerce(v: Any) -> Any:
     if isinstance(v, bool) or v is None:
         return v
     if isinstance(v, str):
-        return str(v)
+        return settle(v) if v.__class__ is FoldedStr else str(v)
     if isinstance(v, dict):
         return dict(v)
     if isinstance(v, (list, tuple)):

@@ -16,6 +16,7 @@ import yaml as _pyyaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from kustomize_py.errors import YamlError
+from kustomize_py.yaml.folded import FoldedStr, settle
 from kustomize_py.yaml.scalars import (
     READ_TABLE,
     TimestampRangeError,
@@ -118,12 +119,15 @@ class BlankNullMap(dict):  # type: ignore[type-arg]
 
 
 def plain_copy(value: Any) -> Any:
-    """A deep copy as plain dicts and lists, forgetting which nulls were blank (as a JSON
-    round trip in the reference does)."""
+    """A deep copy as plain dicts and lists, forgetting which nulls were blank and which strings
+    were folded scalars (as a JSON round trip in the reference does)."""
     if isinstance(value, dict):
-        return {k: plain_copy(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+        return {k: plain_copy(v) if isinstance(v, (dict, list, FoldedStr)) else v
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [plain_copy(v) if isinstance(v, (dict, list)) else v for v in value]
+        return [plain_copy(v) if isinstance(v, (dict, list, FoldedStr)) else v for v in value]
+    if value.__class__ is FoldedStr:
+        return settle(value)
     return value
 
 
@@ -198,9 +202,10 @@ def _tagged_scalar(node: Any) -> Any:
 class _Builder:
     """Turns one composed document into plain data; expands aliases with a budget."""
 
-    __slots__ = ("active", "aliased", "decoded", "in_alias", "seen")
+    __slots__ = ("active", "aliased", "decoded", "folded", "in_alias", "seen")
 
-    def __init__(self) -> None:
+    def __init__(self, folded: bool = False) -> None:
+        self.folded = folded  # mark folded block scalars (FoldedStr): resources and patches
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.decoded = 0
@@ -220,6 +225,8 @@ class _Builder:
             if tag == _PLAIN:
                 return _plain(node.value, node)
             if tag == _STR:
+                if node.style == ">" and self.folded:
+                    return FoldedStr(node.value)
                 return node.value
             return _tagged_scalar(node)
         key = id(node)
@@ -364,24 +371,24 @@ def _mark_error(err: _pyyaml.YAMLError, text: str, source: str) -> YamlError:
     return YamlError(f"yaml: {where}{problem}{extra}", path=source)
 
 
-def _build(node: Any, source: str) -> Any:
+def _build(node: Any, source: str, folded: bool = False) -> Any:
     try:
-        return _Builder().document(node)
+        return _Builder(folded).document(node)
     except _Fail as fail:
         line = fail.node.start_mark.line + 1
         raise YamlError(f"yaml: line {line}: {fail}", path=source) from None
 
 
-def _build_deep(node: Any, source: str) -> Any:
+def _build_deep(node: Any, source: str, folded: bool = False) -> Any:
     """libyaml caps nesting at 1000 levels; building that deep needs a higher recursion limit."""
     try:
-        return _build(node, source)
+        return _build(node, source, folded)
     except RecursionError:
         pass
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 12_000))
     try:
-        return _build(node, source)
+        return _build(node, source, folded)
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", path=source) from None
     finally:
@@ -433,8 +440,9 @@ def _json_docs(text: str, source: str) -> list[Any] | None:
     return [] if value is None else [value]
 
 
-def load_all(text: str | bytes, source: str = "<input>") -> list[Any]:
-    """All non-empty documents of `text`; `source` names the file in errors."""
+def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -> list[Any]:
+    """All non-empty documents of `text`; `source` names the file in errors. With `folded`,
+    strings from folded block scalars are FoldedStr (resources and patches keep that style)."""
     text = _to_text(text, source)
     head = text.lstrip(" \t\r\n\ufeff")[:1]
     if head == "{" or head == "[":
@@ -448,7 +456,7 @@ def load_all(text: str | bytes, source: str = "<input>") -> list[Any]:
             node = parser.get_node()
             if node is None:
                 continue
-            value = _build_deep(node, source)
+            value = _build_deep(node, source, folded)
             if value is not None:
                 docs.append(value)
     except _pyyaml.YAMLError as err:
