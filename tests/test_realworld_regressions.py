@@ -333,6 +333,42 @@ CASES: dict[str, dict[str, str]] = {
                   b
             """ % ("word " * 20 + "end"),
     },
+    # onedr0p/home-ops helm values: go-yaml lets an anchor be defined again, and an alias takes
+    # the latest definition (libyaml refuses the second one).
+    "anchor_redefined": {
+        "kustomization.yaml": """\
+            resources: [r.yaml]
+            patches: [{path: p.yaml}]
+            """,
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: &app web
+              labels: {app: *app}
+            data:
+              - &name A
+              - *name
+              - &name B
+              - *name
+            env:
+              - name: &name FIRST
+                value: *name
+              - name: &name SECOND
+                value: *name
+                from: &ref {key: k1}
+              - ref: *ref
+                other: &ref [x]
+                again: *ref
+            """,
+        "p.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: web
+              annotations: {a: &v one, b: *v, c: &v two, d: *v}
+            """,
+    },
 }
 
 

@@ -10,6 +10,7 @@ import sys
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 import yaml as _pyyaml
@@ -449,23 +450,91 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
         as_json = _json_docs(text, source)
         if as_json is not None:
             return as_json
+    try:
+        return _load_nodes(text, source, folded, _composed_nodes)
+    except _pyyaml.composer.ComposerError as err:
+        if "duplicate anchor" not in str(err):
+            raise _mark_error(err, text, source) from None
+    except _pyyaml.YAMLError as err:
+        raise _mark_error(err, text, source) from None
+    # go-yaml lets an anchor be defined again (an alias takes the latest definition); libyaml's
+    # composer refuses, so compose such a stream from the parser's events instead.
+    try:
+        return _load_nodes(text, source, folded, _event_nodes)
+    except _pyyaml.YAMLError as err:
+        raise _mark_error(err, text, source) from None
+    except RecursionError:
+        raise YamlError("yaml: document nested too deeply", path=source) from None
+
+
+def _load_nodes(text: str, source: str, folded: bool, nodes: Any) -> list[Any]:
     parser = _Parser(text)
     docs: list[Any] = []
     try:
-        while parser.check_node():
-            node = parser.get_node()
-            if node is None:
-                continue
+        for node in nodes(parser):
             value = _build_deep(node, source, folded)
             if value is not None:
                 docs.append(value)
-    except _pyyaml.YAMLError as err:
-        raise _mark_error(err, text, source) from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
     return docs
+
+
+def _composed_nodes(parser: Any) -> Iterator[Any]:
+    """Each document's root node, composed by libyaml."""
+    while parser.check_node():
+        node = parser.get_node()
+        if node is not None:
+            yield node
+
+
+def _event_nodes(parser: Any) -> Iterator[Any]:
+    """Each document's root node, composed here from parser events; anchors may be redefined."""
+    from yaml import events
+
+    parser.get_event()  # stream start
+    while not parser.check_event(events.StreamEndEvent):
+        parser.get_event()  # document start
+        anchors: dict[str, Any] = {}
+        node = _event_node(parser, anchors, events)
+        parser.get_event()  # document end
+        if node is not None:
+            yield node
+    parser.get_event()
+
+
+def _event_node(parser: Any, anchors: dict[str, Any], events: Any) -> Any:
+    event = parser.get_event()
+    cls = event.__class__
+    if cls is events.AliasEvent:
+        if event.anchor not in anchors:
+            raise _pyyaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+        return anchors[event.anchor]
+    tag = event.tag
+    if cls is events.ScalarEvent:
+        if tag is None or tag == "!":
+            tag = _PLAIN if event.implicit[0] else _STR
+        node: Any = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+    elif cls is events.SequenceStartEvent:
+        node = SequenceNode(_SEQ if tag is None or tag == "!" else tag, [], event.start_mark, None,
+                            flow_style=event.flow_style)
+    else:
+        node = MappingNode(_MAP if tag is None or tag == "!" else tag, [], event.start_mark, None,
+                           flow_style=event.flow_style)
+    if event.anchor is not None:
+        anchors[event.anchor] = node
+    if cls is events.SequenceStartEvent:
+        while not parser.check_event(events.SequenceEndEvent):
+            node.value.append(_event_node(parser, anchors, events))
+        node.end_mark = parser.get_event().end_mark
+    elif cls is events.MappingStartEvent:
+        while not parser.check_event(events.MappingEndEvent):
+            key = _event_node(parser, anchors, events)
+            node.value.append((key, _event_node(parser, anchors, events)))
+        node.end_mark = parser.get_event().end_mark
+    return node
 
 
 def load(text: str | bytes, source: str = "<input>") -> Any:
