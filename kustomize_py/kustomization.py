@@ -238,7 +238,7 @@ def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomizati
         fields[canon] = _check(canon, value, path)
     warnings = [DEPRECATION_WARNINGS[f] for f in DEPRECATION_WARNINGS if fields.get(f) is not None]
     _fix(fields)
-    if not any(v is not None and v != {} and v != [] and v != "" for k, v in fields.items() if k not in ("apiVersion", "kind")):
+    if _is_empty(fields):
         raise KustomizationError("kustomization.yaml is empty", path=path)
     kind = fields.get("kind") or ""
     errs = []
@@ -292,6 +292,19 @@ def _scalar_str(v: Any) -> str:
     if v is None:
         return ""
     return str(v)
+
+
+def _is_empty(fields: dict[str, Any]) -> bool:
+    """The reference's test: every field but the type keys at its zero value. An empty list or
+    map (`resources: []`) is not zero in Go; `bases: []`, `imageTags: []` and
+    `helmChartInflationGenerator: []` are, as they are folded into other fields first."""
+    for key, value in fields.items():
+        if key in ("apiVersion", "kind") or value is None or value == "":
+            continue
+        if key == "helmChartInflationGenerator" and value == []:
+            continue
+        return False
+    return True
 
 
 def _fix(fields: dict[str, Any]) -> None:

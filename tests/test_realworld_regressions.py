@@ -369,6 +369,20 @@ CASES: dict[str, dict[str, str]] = {
               annotations: {a: &v one, b: *v, c: &v two, d: *v}
             """,
     },
+    # xunholy/k8s-gitops: `resources: []` is not an empty kustomization (an empty list is not
+    # Go's zero value), while `bases: []` or `namespace: ""` alone would be.
+    "kustomization_empty_list_fields": {
+        "kustomization.yaml": "resources: [placeholder, maps, r.yaml]\n",
+        "placeholder/kustomization.yaml": """\
+            ---
+            # yaml-language-server: $schema=https://json.schemastore.org/kustomization
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources: []
+            """,
+        "maps/kustomization.yaml": "commonLabels: {}\nnamespace: ''\nbases: []\n",
+        "r.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    },
 }
 
 
