@@ -383,6 +383,24 @@ CASES: dict[str, dict[str, str]] = {
         "maps/kustomization.yaml": "commonLabels: {}\nnamespace: ''\nbases: []\n",
         "r.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
     },
+    # Helm-style values in flow collections: a plain timestamp with a time part keeps its text
+    # there (the reference's go-yaml v3 round trip quotes scalars holding ':' in flow context),
+    # while a date alone, or any timestamp in block context, is normalized.
+    "flow_timestamps_keep_text": {
+        "kustomization.yaml": "resources: [r.yaml]\n",
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: ts, annotations: {when: 2001-12-14 21:59:43}}
+            spec:
+              flow: [2001-12-14t21:59:43.10-05:00, 2001-12-14T21:59:43+00:00, 2001-1-4, a:b]
+              map: {a: 2001-12-14T21:59:43.000Z, b: 2002-12-14, c: [2001-12-14T1:2:3Z]}
+              block: 2001-12-14t21:59:43.10-05:00
+              seq:
+              - 2001-12-14T21:59:43+00:00
+              - {k: 2001-12-14 21:59:43}
+            """,
+    },
 }
 
 

@@ -132,6 +132,11 @@ def plain_copy(value: Any) -> Any:
     return value
 
 
+# _FLOW_TIMESTAMP: inside a flow collection (`[...]`, `{...}`) a plain timestamp with a time part
+# keeps its text. The reference re-writes each resource with go-yaml v3, which must quote a
+# scalar holding ':' in flow context, so it is read back as a string, not as a time to normalize.
+
+
 class _Fail(Exception):
     """Internal: a construction error with the node it concerns."""
 
@@ -262,9 +267,13 @@ class _Builder:
         build = self.build
         out = []
         self._count(len(node.value))
+        flow = node.flow_style
         for child in node.value:
             if child.__class__ is ScalarNode and child.tag == _PLAIN:
-                out.append(_plain(child.value, child))
+                value = _plain(child.value, child)
+                if flow and value.__class__ is str and ":" in child.value:
+                    value = child.value  # see _FLOW_TIMESTAMP
+                out.append(value)
             else:
                 out.append(build(child))
         return out
@@ -302,6 +311,8 @@ class _Builder:
                             f"{first.start_mark.line + 1}", knode)
             if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN:
                 value = out[key] = _plain(vnode.value, vnode)
+                if node.flow_style and value.__class__ is str and ":" in vnode.value:
+                    value = out[key] = vnode.value  # see _FLOW_TIMESTAMP
             else:
                 value = out[key] = build(vnode)
             if value is None and vnode.value == "":
