@@ -154,10 +154,13 @@ class Target(Record):
                 try:
                     self._accumulate_directory(ra, path, component=False)
                 except KpyError as dir_err:
+                    cause = file_err.cause
                     if file_err.malformed:
-                        raise file_err.cause from None
-                    cls = type(file_err.cause) if isinstance(file_err.cause, LoadRestrictionError) else type(dir_err)
-                    raise cls(f"accumulation err='{file_err.cause}': {dir_err.message}",
+                        raise type(cause)(f"accumulating resources from '{path}': {cause.message}",
+                                          path=cause.path, field=cause.field) from None
+                    cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
+                    raise cls(f"accumulating resources: accumulation err='accumulating resources from "
+                              f"'{path}': {cause.message}': {dir_err.message}",
                               path=dir_err.path or str(self.loader.root)) from None
                 continue
             ra.resources.append_all(resources)

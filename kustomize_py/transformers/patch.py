@@ -28,7 +28,7 @@ def set_openapi(target: Target, top: bool = False) -> None:
         raise PatchError("builtin version and custom schema provided, cannot use both",
                          path=target.kustomization.path, field="openapi")
     if version and version != "v1.21.2":
-        raise PatchError(f"unsupported openapi version {version!r}; kpy knows v1.21.2",
+        raise PatchError(f"the specified OpenAPI version is not built in: {version!r} (built in: v1.21.2)",
                          path=target.kustomization.path, field="openapi")
     if not (path or version) or (target.options.schema_chosen and not top):
         return
