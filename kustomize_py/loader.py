@@ -58,7 +58,7 @@ class Loader(FrozenRecord):
             raise KpyError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
         path = Path(directory)
         if not path.exists():
-            raise KpyError(f"'{path}' doesn't exist")
+            raise KpyError(f"must build at directory: not a valid directory: '{path}' doesn't exist")
         real = path.resolve()
         if not real.is_dir():
             raise KpyError(f"'{path}' must be a directory")

@@ -134,7 +134,12 @@ class Target(Record):
         self._merge_configurations(ra)
         self._run_generators(ra)
         for path in k.get("components", []):
-            ra = self._accumulate_directory(ra, path, component=True)
+            try:
+                ra = self._accumulate_directory(ra, path, component=True)
+            except KpyError as err:
+                if err.message.startswith("accumulating components"):
+                    raise
+                raise type(err)(f"accumulating components: {err.message}", path=err.path, field=err.field) from None
         self._run_transformers(ra)
         self._run_validators(ra)
         if k.get("vars"):
