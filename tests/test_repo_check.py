@@ -174,3 +174,15 @@ def test_cli_clean_exit_zero(tmp_path, capsys, args):
     assert main(["check", str(root), *args]) == 0
     out = capsys.readouterr().out
     assert "0 error(s)" in out or json.loads(out)["ok"] is True
+
+
+def test_run_checks_reports_progress_per_overlay(tmp_path):
+    from pathlib import Path
+
+    from kustomize_py.repo.check import run_checks
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "assets"
+    seen: list[tuple[int, int]] = []
+    report = run_checks(root, on_progress=lambda done, total, target: seen.append((done, total)))
+    assert report.ok
+    assert seen and seen[-1][0] == seen[-1][1] == len(report.overlays)

@@ -24,7 +24,16 @@ def run(args: argparse.Namespace) -> int:
 
     root = Path(args.root).resolve()
     files = None if args.files is None else normalise_paths(root, args.files)
-    report = run_checks(root, files=files, allow_secrets=args.allow_secret)
+    import sys
+
+    progress = None
+    if sys.stderr.isatty():
+        def progress(done: int, total: int, target: str) -> None:
+            sys.stderr.write(f"\r\033[Kchecking {done}/{total} {target[-50:]}")
+            if done == total:
+                sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+    report = run_checks(root, files=files, allow_secrets=args.allow_secret, on_progress=progress)
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:

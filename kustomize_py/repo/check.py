@@ -220,8 +220,11 @@ def allow_list(root: Path, extra: list[str] | None = None) -> set[str]:
     return {str(n) for n in names} | set(extra or [])
 
 
-def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: list[str] | None = None) -> Report:
-    """Check the repo at `root`; with `files` (repo-relative), only what those files affect."""
+def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: list[str] | None = None,
+               on_progress: Any = None) -> Report:
+    """Check the repo at `root`; with `files` (repo-relative), only what those files affect.
+    `on_progress(done, total, target)` is called after each overlay is rendered."""
+    from kustomize_py.pipeline import shared_parse_cache
     from kustomize_py.repo.affected import affected_targets
 
     root = Path(root).resolve()
@@ -230,12 +233,15 @@ def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: lis
     targets = graph.targets if files is None else affected_targets(root, files, graph)
     report = Report(str(root), list(targets))
     renders: dict[str, Rendered] = {}
-    for t in targets:
-        renders[t] = r = render(root, t)
-        if r.issue is not None:
-            report.issues.append(r.issue)
-        else:
-            report.issues += check_rendered(root, t, r.result, allow)
+    with shared_parse_cache():  # overlays share their bases: parse each file once
+        for i, t in enumerate(targets, 1):
+            renders[t] = r = render(root, t)
+            if r.issue is not None:
+                report.issues.append(r.issue)
+            else:
+                report.issues += check_rendered(root, t, r.result, allow)
+            if on_progress is not None:
+                on_progress(i, len(targets), t)
     scanned = committed_files(root) if files is None else files
     report.issues += scan_committed_secrets(root, scanned, allow)
     report.issues += check_apps(root, graph, renders, None if files is None else set(targets),
