@@ -194,7 +194,7 @@ class Target(Record):
                 raw_annotation_text(data, docs)
             if _DOC_CACHE is not None:
                 _DOC_CACHE[(source, data)] = copy_plain(docs)
-        resources = from_documents(docs, source)
+        resources = from_documents(docs, source, data)
         for res in resources:
             res.origin = self._origin_for(path)
         return resources

@@ -12,15 +12,23 @@ from kustomize_py.errors import ResourceError
 from kustomize_py.resource import ResId, Resource
 
 
-def from_documents(docs: list[Any], source: str) -> list[Resource]:
-    """Resources from parsed documents: validate metadata, expand `*List` kinds like the reference."""
+def from_documents(docs: list[Any], source: str, data: str | bytes | None = None) -> list[Resource]:
+    """Resources from parsed documents: validate metadata, expand `*List` kinds like the reference.
+    `data`, the file's text when known, tells whether it holds a single document (see below)."""
     queue = list(docs)
+    if data is not None and len(queue) == 1 and _is_function_wrapper(queue[0]) and _single_document(data):
+        # The reference's reader unwraps a lone List/ResourceList holding `items` or
+        # `functionConfig`: the items are the resources and the function config is dropped.
+        queue = list(queue[0].get("items") or [])
     out: list[Resource] = []
     while queue:
         doc = queue.pop(0)
         if doc is None or doc == {}:
             continue
         _validate(doc, source)
+        if "metadata" not in doc:
+            # Only nameless *List kinds get here; the reference prints them with `metadata: {}`.
+            doc["metadata"] = {}
         kind = doc.get("kind")
         if isinstance(kind, str) and kind.endswith("List") and "items" in doc:
             items = doc["items"]
@@ -36,6 +44,19 @@ def from_documents(docs: list[Any], source: str) -> list[Resource]:
             continue
         out.append(Resource(doc, source=source))
     return out
+
+
+def _is_function_wrapper(doc: Any) -> bool:
+    return (isinstance(doc, dict) and doc.get("kind") in ("ResourceList", "List")
+            and ("items" in doc or "functionConfig" in doc) and isinstance(doc.get("items") or [], list))
+
+
+def _single_document(data: str | bytes) -> bool:
+    """True when the reference's reader sees one document: no `---` line after the first line."""
+    import re
+
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    return re.search(r"\n---.*\n", text.replace("\r\n", "\n")) is None
 
 
 def _validate(doc: Any, source: str) -> None:

@@ -401,6 +401,38 @@ CASES: dict[str, dict[str, str]] = {
               - {k: 2001-12-14 21:59:43}
             """,
     },
+    # kustomize's kyaml testdata: a file holding only a ResourceList (or List) with `items` or
+    # `functionConfig` is unwrapped by the reader (items kept, function config dropped); with a
+    # second document it stays a resource. Nameless *List resources print `metadata: {}`.
+    "resource_list_unwrapped": {
+        "kustomization.yaml": "resources: [fn.yaml, list.yaml, two.yaml, items.yaml]\n",
+        "fn.yaml": """\
+            kind: ResourceList
+            apiVersion: config.kubernetes.io/v1
+            functionConfig:
+              apiVersion: example.com/v1alpha1
+              kind: JavaSpringBoot
+              metadata: {name: ""}
+            """,
+        "list.yaml": "kind: List\napiVersion: v1\nfunctionConfig: {a: 1}\n",
+        "two.yaml": """\
+            kind: ResourceList
+            apiVersion: config.kubernetes.io/v1
+            functionConfig: {kind: X}
+            ---
+            apiVersion: v1
+            kind: FooList
+            spec: 1
+            """,
+        "items.yaml": """\
+            ---
+            kind: ResourceList
+            functionConfig: {kind: X}
+            items:
+            - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
+            results: []
+            """,
+    },
 }
 
 
