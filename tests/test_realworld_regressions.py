@@ -433,6 +433,21 @@ CASES: dict[str, dict[str, str]] = {
             results: []
             """,
     },
+    # istio testdata: in a flow collection go-yaml v3 reads `001:db8::` and `a:` (':' before a
+    # flow indicator) as plain text, where libyaml refuses them.
+    "flow_scalars_ending_in_colon": {
+        "kustomization.yaml": "resources: [r.yaml]\n",
+        "r.yaml": """\
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: full, namespace: default}
+            spec:
+              addresses: [1.2.3.4, 001:db8::, fe80::]
+              hosts: ["example.com", a:, b:c, x::y]
+              map: {a: x::, b: c:, c: [it's:], d: e}
+              spaced: [ab:  , c]
+            """,
+    },
 }
 
 

@@ -461,19 +461,55 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
         as_json = _json_docs(text, source)
         if as_json is not None:
             return as_json
+    original = text
+    for _ in range(10_000):
+        try:
+            return _load_stream(text, source, folded)
+        except _pyyaml.YAMLError as err:
+            requoted = _quote_flow_colon_scalar(text, err)
+            if requoted is None:
+                raise _mark_error(err, original, source) from None
+            text = requoted
+    raise YamlError("yaml: too many flow scalars ending in ':'", path=source)
+
+
+def _quote_flow_colon_scalar(text: str, err: _pyyaml.YAMLError) -> str | None:
+    """`text` with the plain scalar that libyaml refused single-quoted, or None.
+
+    In a flow collection libyaml rejects a plain scalar with ':' before a flow indicator
+    (`[fe80::, a:]`); go-yaml v3 reads it as text ending in ':'. Such a scalar can only be a string.
+    """
+    if getattr(err, "problem", None) != "found unexpected ':'":
+        return None
+    start, colon = getattr(err, "context_mark", None), getattr(err, "problem_mark", None)
+    if start is None or colon is None or start.line != colon.line:
+        return None
+    lines = text.split("\n")
+    if colon.line >= len(lines):
+        return None
+    line = lines[colon.line]
+    if not (start.column < colon.column < len(line)) or line[colon.column] != ":":
+        return None
+    end = colon.column
+    while end < len(line) and line[end] not in ",[]{}" and not (
+            line[end] == ":" and line[end + 1:end + 2] in ("", " ", "\t")) and line[end:end + 2] != " #":
+        end += 1
+    scalar = line[start.column:end].rstrip(" \t")
+    end = start.column + len(scalar)
+    lines[colon.line] = line[:start.column] + "'" + scalar.replace("'", "''") + "'" + line[end:]
+    return "\n".join(lines)
+
+
+def _load_stream(text: str, source: str, folded: bool) -> list[Any]:
     try:
         return _load_nodes(text, source, folded, _composed_nodes)
     except _pyyaml.composer.ComposerError as err:
         if "duplicate anchor" not in str(err):
-            raise _mark_error(err, text, source) from None
-    except _pyyaml.YAMLError as err:
-        raise _mark_error(err, text, source) from None
+            raise
     # go-yaml lets an anchor be defined again (an alias takes the latest definition); libyaml's
     # composer refuses, so compose such a stream from the parser's events instead.
     try:
         return _load_nodes(text, source, folded, _event_nodes)
-    except _pyyaml.YAMLError as err:
-        raise _mark_error(err, text, source) from None
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", path=source) from None
 
