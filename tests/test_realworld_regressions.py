@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import kustomize_py
+from kustomize_py.errors import KpyError
 
 REFERENCE = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
 FIXTURES = Path(__file__).parent / "fixtures" / "realworld"
@@ -448,6 +449,27 @@ CASES: dict[str, dict[str, str]] = {
               spaced: [ab:  , c]
             """,
     },
+    # go-yaml v3 accepts the escape `\\'` in double-quoted scalars (libyaml refuses it).
+    "double_quoted_escaped_quote": {
+        "kustomization.yaml": "resources: [r.yaml]\n",
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: q}
+            data:
+              cmd: "echo \\'hi\\' \\\\'"
+              list: ["it\\'s", "\\\\\\\\"]
+            """,
+    },
+}
+
+# Trees the reference refuses; kpy must refuse them too (with a KpyError).
+REFUSED: dict[str, dict[str, str]] = {
+    # external-secrets docs: go-yaml v3 has no `\\/` escape (libyaml reads it as '/').
+    "double_quoted_slash_escape": {
+        "kustomization.yaml": "resources: [r.yaml]\n",
+        "r.yaml": 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {re: "^app1\\/.+$"}\n',
+    },
 }
 
 
@@ -478,6 +500,17 @@ def test_fixture_matches_reference(case: str, tmp_path: Path) -> None:
         pytest.skip("reference kustomize not installed")
     write_tree(tmp_path, CASES[case])
     assert reference_output(tmp_path) == (FIXTURES / case / "expected.yaml").read_text()
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refused_like_reference(case: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, REFUSED[case])
+    with pytest.raises(KpyError):
+        kustomize_py.build(tmp_path, warn=lambda m: None)
+    if os.access(REFERENCE, os.X_OK):
+        proc = subprocess.run([REFERENCE, "kustomize", str(tmp_path)], capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert proc.returncode != 0
 
 
 def regenerate() -> None:

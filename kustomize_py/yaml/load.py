@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import sys
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
@@ -464,13 +465,50 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
     original = text
     for _ in range(10_000):
         try:
-            return _load_stream(text, source, folded)
+            docs = _load_stream(text, source, folded)
         except _pyyaml.YAMLError as err:
-            requoted = _quote_flow_colon_scalar(text, err)
-            if requoted is None:
+            fixed = _quote_flow_colon_scalar(text, err) or _drop_quote_escape(text, err)
+            if fixed is None:
                 raise _mark_error(err, original, source) from None
-            text = requoted
-    raise YamlError("yaml: too many flow scalars ending in ':'", path=source)
+            text = fixed
+            continue
+        if "\\/" in text:
+            _refuse_slash_escape(text, source)
+        return docs
+    raise YamlError("yaml: too many scalars libyaml refuses", path=source)
+
+
+def _drop_quote_escape(text: str, err: _pyyaml.YAMLError) -> str | None:
+    """`text` with the `\\'` escape libyaml refused written as a plain `'` (go-yaml v3 accepts it)."""
+    mark = getattr(err, "problem_mark", None)
+    if getattr(err, "problem", None) != "found unknown escape character" or mark is None:
+        return None
+    lines = text.split("\n")
+    if mark.line >= len(lines) or lines[mark.line][mark.column:mark.column + 2] != "\\'":
+        return None
+    line = lines[mark.line]
+    lines[mark.line] = line[:mark.column] + line[mark.column + 1:]
+    return "\n".join(lines)
+
+
+_SLASH_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\/")
+
+
+def _refuse_slash_escape(text: str, source: str) -> None:
+    """go-yaml v3 has no `\\/` escape in double-quoted scalars (libyaml reads it as '/')."""
+    lines = text.split("\n")
+    loader = getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)
+    for token in _pyyaml.scan(text, Loader=loader):
+        if token.__class__ is not _pyyaml.ScalarToken or token.style != '"':
+            continue
+        start, end = token.start_mark, token.end_mark
+        if start.line == end.line:
+            raw = lines[start.line][start.column:end.column]
+        else:
+            raw = "\n".join([lines[start.line][start.column:], *lines[start.line + 1:end.line],
+                             lines[end.line][:end.column]])
+        if _SLASH_ESCAPE.search(raw):
+            raise YamlError(f"yaml: line {start.line + 1}: found unknown escape character", path=source)
 
 
 def _quote_flow_colon_scalar(text: str, err: _pyyaml.YAMLError) -> str | None:
