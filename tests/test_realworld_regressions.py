@@ -470,6 +470,10 @@ REFUSED: dict[str, dict[str, str]] = {
         "kustomization.yaml": "resources: [r.yaml]\n",
         "r.yaml": 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {re: "^app1\\/.+$"}\n',
     },
+    "json_slash_escape": {
+        "kustomization.yaml": "resources: [r.json]\n",
+        "r.json": '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}, "data": {"u": "a\\/b"}}\n',
+    },
 }
 
 

@@ -461,6 +461,9 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
     if head == "{" or head == "[":
         as_json = _json_docs(text, source)
         if as_json is not None:
+            if "\\/" in text and _SLASH_ESCAPE.search(text):
+                # JSON's `\\/` escape is not one of go-yaml v3's (outside strings JSON has no '\\')
+                raise YamlError("yaml: found unknown escape character", path=source)
             return as_json
     original = text
     for _ in range(10_000):
