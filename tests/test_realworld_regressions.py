@@ -461,6 +461,40 @@ CASES: dict[str, dict[str, str]] = {
               list: ["it\\'s", "\\\\\\\\"]
             """,
     },
+    # bank-of-anthos: a JSON patch adds /metadata/annotations/<key> to a ServiceAccount with no
+    # annotations. The reference holds its build bookkeeping (previous ids from `patches`, name
+    # affixes, generator behaviour) as annotations then, so the map exists; patchesJson6902 on a
+    # plain resource still fails (not tested here).
+    "json_patch_adds_first_annotation": {
+        "base/kustomization.yaml": "resources: [sa.yaml]\n",
+        "base/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n",
+        "mid/kustomization.yaml": "namePrefix: p-\nresources: [../base]\n",
+        "kustomization.yaml": """\
+            resources: [mid]
+            components: [comp]
+            configMapGenerator:
+            - {name: c, literals: [a=b]}
+            patchesJson6902:
+            - target: {version: v1, kind: ServiceAccount, name: p-sa}
+              patch: '[{"op": "add", "path": "/metadata/annotations/affixed", "value": "1"}]'
+            - target: {version: v1, kind: ConfigMap, name: c}
+              patch: '[{"op": "add", "path": "/metadata/annotations/generated", "value": "1"}]'
+            patches:
+            - target: {kind: ServiceAccount}
+              patch: |-
+                - op: add
+                  path: /metadata/annotations/iam.gke.io~1gcp-service-account
+                  value: gke@example.iam.gserviceaccount.com
+            - target: {kind: Secret}
+              patch: '[{"op": "remove", "path": "/metadata/annotations"}]'
+            """,
+        "comp/kustomization.yaml": """\
+            apiVersion: kustomize.config.k8s.io/v1alpha1
+            kind: Component
+            resources: [s.yaml]
+            """,
+        "comp/s.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
+    },
 }
 
 # Trees the reference refuses; kpy must refuse them too (with a KpyError).

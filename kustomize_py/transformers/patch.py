@@ -212,7 +212,22 @@ def _json_ops(text: str, source: str) -> list[dict[str, Any]]:
 def _apply_json(res: Resource, ops: list[dict[str, Any]], source: str) -> None:
     from kustomize_py.transformers.json6902 import apply_json6902
 
+    meta = res.obj.get("metadata")
+    # The reference keeps its build bookkeeping (previous ids, affixes, generator behaviour, origin)
+    # as annotations while building, so `add /metadata/annotations/x` works on a resource that
+    # has none of its own; an empty map stands in for them and goes again if still empty.
+    stand_in = isinstance(meta, dict) and meta.get("annotations") is None and _has_build_annotations(res)
+    if stand_in:
+        meta["annotations"] = {}
     res.obj = apply_json6902(res.obj, ops, source)
+    meta = res.obj.get("metadata")
+    if stand_in and isinstance(meta, dict) and meta.get("annotations") == {}:
+        del meta["annotations"]
+
+
+def _has_build_annotations(res: Resource) -> bool:
+    return bool(res.prev or res.prefixes or res.suffixes or res.needs_hash or res.behavior or res.origin
+                or res.transformations or res.refvar_names)
 
 
 def apply_json6902_entries(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
