@@ -103,7 +103,20 @@ def raw_annotation_text(data: bytes, docs: list[Any]) -> None:
         raw = _raw_map(_child(_child(node, "metadata"), "annotations"))
         for key, value in list(ann.items()):
             if not isinstance(value, str) and str(key) in raw:
-                ann[key] = raw[str(key)]
+                ann[key] = RawScalar(raw[str(key)], value)
+
+
+class RawScalar(str):
+    """A non-string annotation value as its source text; `parsed` keeps the value, which is what
+    the reference prints once a JSON patch has round-tripped the resource through JSON."""
+
+    def __new__(cls, text: str, parsed: Any) -> RawScalar:
+        obj = super().__new__(cls, text)
+        obj.parsed = parsed
+        return obj
+
+    def json_text(self) -> str:
+        return go_string(self.parsed)
 
 
 def _child(node: Any, key: str) -> Any:

@@ -495,6 +495,29 @@ CASES: dict[str, dict[str, str]] = {
             """,
         "comp/s.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
     },
+    # cloudnative-pg's OLM CSV has `createdAt:` with no value: printed "" as read, but "null"
+    # once a JSON patch has round-tripped the resource through JSON (numbers print as values).
+    "json_patch_annotation_values": {
+        "kustomization.yaml": """\
+            resources: [r.yaml]
+            patches:
+            - target: {name: patched}
+              patch: '[{"op": "add", "path": "/data", "value": {}}]'
+            """,
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: patched
+              annotations: {blank: , tilde: ~, hex: 0x10, flt: 1.50, big: 1e3, t: true, s: "str"}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: plain
+              annotations: {blank: , tilde: ~, hex: 0x10, flt: 1.50, big: 1e3, t: true, s: "str"}
+            """,
+    },
 }
 
 # Trees the reference refuses; kpy must refuse them too (with a KpyError).

@@ -219,10 +219,22 @@ def _apply_json(res: Resource, ops: list[dict[str, Any]], source: str) -> None:
     stand_in = isinstance(meta, dict) and meta.get("annotations") is None and _has_build_annotations(res)
     if stand_in:
         meta["annotations"] = {}
+    elif isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
+        _annotations_through_json(meta["annotations"])
     res.obj = apply_json6902(res.obj, ops, source)
     meta = res.obj.get("metadata")
     if stand_in and isinstance(meta, dict) and meta.get("annotations") == {}:
         del meta["annotations"]
+
+
+def _annotations_through_json(ann: dict[str, Any]) -> None:
+    """Non-string annotation values kept as source text (`x:`, `y: ~`, `z: 0x10`) print as their
+    values after the reference's JSON round trip ("null", "null", "16")."""
+    from kustomize_py.resources import RawScalar
+
+    for key, value in ann.items():
+        if value.__class__ is RawScalar:
+            ann[key] = value.json_text()
 
 
 def _has_build_annotations(res: Resource) -> bool:
