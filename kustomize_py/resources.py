@@ -110,10 +110,13 @@ class RawScalar(str):
     """A non-string annotation value as its source text; `parsed` keeps the value, which is what
     the reference prints once a JSON patch has round-tripped the resource through JSON."""
 
-    def __new__(cls, text: str, parsed: Any) -> RawScalar:
+    def __new__(cls, text: str, parsed: Any = None) -> RawScalar:
         obj = super().__new__(cls, text)
         obj.parsed = parsed
         return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle keep the parsed value
+        return (RawScalar, (str(self), self.parsed))
 
     def json_text(self) -> str:
         return go_string(self.parsed)

@@ -503,6 +503,10 @@ CASES: dict[str, dict[str, str]] = {
             patches:
             - target: {name: patched}
               patch: '[{"op": "add", "path": "/data", "value": {}}]'
+            - patch: |
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: merged, annotations: {q: "1"}}
             """,
         "r.yaml": """\
             apiVersion: v1
@@ -516,6 +520,12 @@ CASES: dict[str, dict[str, str]] = {
             metadata:
               name: plain
               annotations: {blank: , tilde: ~, hex: 0x10, flt: 1.50, big: 1e3, t: true, s: "str"}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: merged
+              annotations: {tilde: ~, hex: 0x10, t: true}
             """,
     },
 }
