@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
     from typing import Any
@@ -169,7 +171,7 @@ class Kustomization(Record):
 
 def find_file(loader: Loader) -> str:
     """The name of the one kustomization file in the loader's root."""
-    found = [n for n in FILE_NAMES if (loader.root / n).is_file()]
+    found = [n for n in FILE_NAMES if os.path.isfile(loader.join(n))]
     if not found:
         raise KustomizationError(
             f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
@@ -219,7 +221,7 @@ def _parse(data: bytes, path: str) -> list[Any]:
 def load(loader: Loader) -> Kustomization:
     """Read and validate the kustomization file in the loader's root."""
     name = find_file(loader)
-    path = str(loader.root / name)
+    path = loader.join(name)
     docs = _parse(loader.read_bytes(name), path)
     if len(docs) > 1:
         raise KustomizationError("invalid Kustomization: expected a single document", path=path)

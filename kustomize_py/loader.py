@@ -9,7 +9,6 @@ may sit anywhere (that is how `../base` works), but they must exist.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -24,51 +23,42 @@ RESTRICTORS = (ROOT_ONLY, NONE)
 
 
 class Loader(FrozenRecord):
-    """Reads files relative to `root` (a real, absolute directory)."""
+    """Reads files relative to `root` (a real, absolute directory, as a string).
+
+    Paths are plain strings handled with os.path: pathlib costs a few milliseconds of start-up,
+    which matters when a small overlay is built in a fresh process."""
 
     __slots__ = _fields = ("root", "restrictor", "parents")
 
-    root: Path
+    root: str
     restrictor: str
-    parents: tuple[Path, ...]  # roots of the kustomizations that led here (cycle detection)
+    parents: tuple[str, ...]  # roots of the kustomizations that led here (cycle detection)
 
-    def __init__(self, root: Path, restrictor: str = ROOT_ONLY, parents: tuple[Path, ...] = ()) -> None:
+    def __init__(self, root: str, restrictor: str = ROOT_ONLY, parents: tuple[str, ...] = ()) -> None:
         object.__setattr__(self, "root", root)
         object.__setattr__(self, "restrictor", restrictor)
         object.__setattr__(self, "parents", parents)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A subclass declared with attrs (remote.RepoLoader) gets its __init__, eq and hash from its
-        # bases' attrs fields: describe ours the attrs way, only then (attrs is loaded there anyway).
-        super().__init_subclass__(**kwargs)
-        if "__attrs_attrs__" not in Loader.__dict__:
-            import attrs
-
-            @attrs.frozen
-            class _Fields:
-                root: Path
-                restrictor: str = ROOT_ONLY
-                parents: tuple[Path, ...] = ()
-
-            type.__setattr__(Loader, "__attrs_attrs__", _Fields.__attrs_attrs__)
 
     @classmethod
     def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY) -> Loader:
         if restrictor not in RESTRICTORS:
             raise KpyError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
-        path = Path(directory)
-        if not path.exists():
+        path = tidy(os.fspath(directory))
+        if not os.path.exists(path):
             raise KpyError(f"must build at directory: not a valid directory: '{path}' doesn't exist")
-        real = path.resolve()
-        if not real.is_dir():
+        real = os.path.realpath(path)
+        if not os.path.isdir(real):
             raise KpyError(f"'{path}' must be a directory")
         return cls(real, restrictor)
 
-    def resolve(self, rel: str) -> Path:
+    def join(self, rel: str) -> str:
+        """`rel` under the root (or `rel` itself when absolute), tidied but not resolved."""
+        return tidy(rel if rel.startswith("/") else f"{self.root}/{rel}")
+
+    def resolve(self, rel: str) -> str:
         """The real path of `rel`, checked against the load restriction (it need not exist)."""
-        candidate = Path(rel) if os.path.isabs(rel) else self.root / rel
-        real = candidate.resolve()
-        if self.restrictor == ROOT_ONLY and not _within(real, self.root):
+        real = os.path.realpath(self.join(rel))
+        if self.restrictor == ROOT_ONLY and not within(real, self.root):
             raise LoadRestrictionError(
                 f"security; file '{real}' is not in or below '{self.root}'", path=rel
             )
@@ -77,10 +67,11 @@ class Loader(FrozenRecord):
     def read_bytes(self, rel: str) -> bytes:
         """The bytes of file `rel`; errors name the path as written."""
         real = self.resolve(rel)
-        if real.is_dir():
-            raise KpyError(f"'{rel}' is a directory, expected a file", path=str(self.root))
+        if os.path.isdir(real):
+            raise KpyError(f"'{rel}' is a directory, expected a file", path=self.root)
         try:
-            return real.read_bytes()
+            with open(real, "rb") as handle:
+                return handle.read()
         except FileNotFoundError:
             raise KpyError(f"file '{rel}' not found in '{self.root}'") from None
         except OSError as err:
@@ -91,11 +82,10 @@ class Loader(FrozenRecord):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            raise KpyError(f"file '{rel}' is not valid UTF-8", path=str(self.root)) from None
+            raise KpyError(f"file '{rel}' is not valid UTF-8", path=self.root) from None
 
     def is_dir(self, rel: str) -> bool:
-        p = Path(rel) if os.path.isabs(rel) else self.root / rel
-        return p.is_dir()
+        return os.path.isdir(self.join(rel))
 
     def child(self, rel: str) -> Loader:
         """A loader rooted at directory `rel` (a base or component), refusing cycles."""
@@ -103,14 +93,24 @@ class Loader(FrozenRecord):
             raise KpyError("new root cannot be empty")
         if os.path.isabs(rel):
             raise KpyError(f"new root '{rel}' cannot be absolute")
-        real = (self.root / rel).resolve()
-        if not real.is_dir():
-            raise KpyError(f"must build at directory: not a valid directory: '{self.root / rel}' does not exist or is not a directory")
+        joined = self.join(rel)
+        real = os.path.realpath(joined)
+        if not os.path.isdir(real):
+            raise KpyError(f"must build at directory: not a valid directory: '{joined}' does not exist or is not a directory")
         for visited in (self.root, *self.parents):
-            if _within(visited, real):
+            if within(visited, real):
                 raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")
         return Loader(real, self.restrictor, (self.root, *self.parents))
 
 
-def _within(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def tidy(path: str) -> str:
+    """`path` spelled as pathlib prints it: no empty or `.` parts, no trailing slash (`..` kept)."""
+    parts = [part for part in path.split("/") if part and part != "."]
+    if path.startswith("/"):
+        return "/" + "/".join(parts)
+    return "/".join(parts) or "."
+
+
+def within(path: str, root: str) -> bool:
+    """Whether `path` is `root` or lies below it (both absolute and tidy)."""
+    return path == root or path.startswith(root.rstrip("/") + "/")

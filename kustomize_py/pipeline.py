@@ -3,10 +3,8 @@ top only) add name hashes, fix name references, resolve vars, drop local configs
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -166,7 +164,7 @@ class Target(Record):
                     cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
                     raise cls(f"accumulating resources: accumulation err='accumulating resources from "
                               f"'{path}': {cause.message}': {dir_err.message}",
-                              path=dir_err.path or str(self.loader.root)) from None
+                              path=dir_err.path or self.loader.root) from None
                 continue
             ra.resources.append_all(resources)
 
@@ -179,7 +177,7 @@ class Target(Record):
             data = self.loader.read_bytes(path)
         except KpyError as err:
             raise _NotAFile(err, malformed=False) from None
-        source = str(self.loader.resolve(path))
+        source = self.loader.resolve(path)
         cached = _DOC_CACHE.get((source, data)) if _DOC_CACHE is not None else None
         if cached is not None:
             docs = copy_plain(cached)
@@ -245,8 +243,8 @@ class Target(Record):
             # (e.g. `metadata/name` for one kind only): the reference merges defaults into it.
             own = TransformerConfig()
             for path in paths:
-                data = load(self.loader.read_bytes(path), str(self.loader.root / path))
-                own = own.merge(from_data(data, str(self.loader.root / path)))
+                data = load(self.loader.read_bytes(path), self.loader.join(path))
+                own = own.merge(from_data(data, self.loader.join(path)))
             own = own.merge(default_config())
         else:
             own = default_config()
@@ -295,17 +293,21 @@ class Target(Record):
 _DOC_CACHE: dict[tuple[str, bytes], list[Any]] | None = None
 
 
-@contextlib.contextmanager
-def shared_parse_cache() -> Iterator[None]:
-    """Within this block, a resource file read twice with the same bytes is parsed only once."""
-    global _DOC_CACHE
-    outer = _DOC_CACHE
-    if outer is None:
-        _DOC_CACHE = {}
-    try:
-        yield
-    finally:
-        _DOC_CACHE = outer
+class shared_parse_cache:
+    """Within this block, a resource file read twice with the same bytes is parsed only once.
+
+    A small context manager class rather than contextlib's decorator: contextlib is not
+    otherwise imported by a plain build, and start-up time counts."""
+
+    def __enter__(self) -> None:
+        global _DOC_CACHE
+        self.outer = _DOC_CACHE
+        if self.outer is None:
+            _DOC_CACHE = {}
+
+    def __exit__(self, *exc: object) -> None:
+        global _DOC_CACHE
+        _DOC_CACHE = self.outer
 
 
 from kustomize_py.yaml.load import BlankNullMap

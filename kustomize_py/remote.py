@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from kustomize_py.errors import CycleError, KpyError, LoadRestrictionError, RemoteError
-from kustomize_py.loader import ROOT_ONLY, Loader
+from kustomize_py.loader import ROOT_ONLY, Loader, within
 
 if TYPE_CHECKING:
     from kustomize_py.pipeline import Accumulator, Target
@@ -443,18 +443,18 @@ class RepoLoader(Loader):
     A plain subclass (whatever record machinery Loader uses): the two extra attributes are set
     past Loader's frozen __setattr__ and are not part of its equality."""
 
-    repo: Path  # the checkout's top directory
+    repo: str  # the checkout's top directory
     urls: tuple[str, ...]  # remote URLs that led here, for cycle detection
 
-    def __init__(self, root: Path, restrictor: str = ROOT_ONLY, parents: tuple[Path, ...] = (), *,
-                 repo: Path, urls: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: str, restrictor: str = ROOT_ONLY, parents: tuple[str, ...] = (), *,
+                 repo: str, urls: tuple[str, ...] = ()) -> None:
         super().__init__(root, restrictor, parents)
         object.__setattr__(self, "repo", repo)
         object.__setattr__(self, "urls", urls)
 
     def child(self, rel: str) -> Loader:
         sub = super().child(rel)
-        if sub.root != self.repo and self.repo not in sub.root.parents:
+        if not within(sub.root, self.repo):
             raise LoadRestrictionError(
                 f"security; bases in kustomizations found in cloned git repos must be within the repo, "
                 f"but base '{sub.root}' is outside '{self.repo}'")
@@ -478,7 +478,7 @@ def open_root(url: str, *, chain: tuple[str, ...] = (), warn: Callable[[str], No
     spec = parse_repo_spec(url)
     checkout = fetch_repo(spec, warn=warn).resolve()
     directory = kustomization_dir(spec, checkout)
-    return RepoLoader(directory, ROOT_ONLY, repo=checkout, urls=(*chain, url))
+    return RepoLoader(str(directory), ROOT_ONLY, repo=str(checkout), urls=(*chain, url))
 
 
 def remote_origin_path(spec: RepoSpec) -> str:

@@ -16,7 +16,7 @@ from kustomize_py import pipeline, remote
 # Modules a two-document local build has no use for; each one costs milliseconds at every start.
 NOT_ON_RENDER_PATH = ("kustomize_py.remote", "urllib.request", "http.client", "ssl", "email", "attr",
                       "attrs", "importlib.resources", "subprocess", "tempfile", "inspect", "argparse",
-                      "shutil")
+                      "shutil", "pathlib", "urllib.parse", "ipaddress", "contextlib", "importlib.util")
 
 _FRAGMENTS = ["https://", "http://", "hTTp://", "ssh://", "file://", "git::", "GIT::", "git@", "bob@",
               "github.com", "GitHub.com", "gitlab.com", "github.com:", "/", "//", ":", "?ref=v1", "org",
@@ -47,12 +47,24 @@ def test_local_build_imports_only_the_render_path(tmp_path: Path) -> None:
     overlay = tmp_path / "overlay"
     overlay.mkdir()
     (overlay / "kustomization.yaml").write_text("resources:\n- ../base\nnamePrefix: p-\nnamespace: ns\n")
-    code = ("import contextlib, io, json, sys\n"
+    code = ("import io, sys\n"
             "from kustomize_py.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-            f"    rc = main(['build', {str(overlay)!r}])\n"
-            "print(json.dumps([rc, out.getvalue(), sorted(sys.modules)]))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            "real, sys.stdout = sys.stdout, io.StringIO()\n"
+            f"rc = main(['build', {str(overlay)!r}])\n"
+            "out, sys.stdout = sys.stdout, real\n"
+            "modules = sorted(sys.modules)\n"
+            "import json\n"
+            "print(json.dumps([rc, out.getvalue(), modules]))\n")
+    # -S with an explicit path: what a regular (non-editable) install imports. An editable
+    # install's import hook, run from a .pth file by `site`, would load pathlib and friends itself.
+    import os
+
+    import yaml
+
+    paths = [str(Path(pipeline.__file__).parents[1]), str(Path(yaml.__file__).parents[1])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
+                          env=env)
     rc, text, modules = json.loads(done.stdout)
     assert rc == 0 and "name: p-c" in text and "namespace: ns" in text
     loaded = [m for m in NOT_ON_RENDER_PATH if m in modules]
@@ -60,16 +72,22 @@ def test_local_build_imports_only_the_render_path(tmp_path: Path) -> None:
 
 
 def test_emitter_character_classes_match_their_negated_definitions() -> None:
-    # emit.py spells two negated classes as positive ranges (much cheaper to compile at start-up);
-    # they must select exactly the same code points.
+    # emit.py spells two negated classes as positive ranges (much cheaper to compile at start-up),
+    # and uses small ASCII-only classes for ASCII strings: each must select exactly the code points
+    # of the definition, over every character its strings can hold.
     import re
 
     from kustomize_py.yaml import emit
 
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
     printable = emit._PRINTABLE_CLASS
-    assert emit._NONPRINTABLE.findall(every) == re.findall(f"[^\n{printable}]", every)
-    assert emit._DOUBLE_ESCAPED.findall(every) == re.findall(f'[^{printable}]|["\\\\]', every)
+    unicode = emit._alphabet("\u2028")
+    assert emit._alphabet("plain ascii") is emit._ASCII and unicode is not emit._ASCII
+    for alphabet, every in ((unicode, "".join(map(chr, range(sys.maxunicode + 1)))),
+                            (emit._ASCII, "".join(map(chr, range(128))))):
+        assert alphabet.nonprintable.findall(every) == re.findall(f"[^\n{printable}]", every)
+        assert alphabet.double_escaped.findall(every) == re.findall(f'[^{printable}]|["\\\\]', every)
+        assert alphabet.control.findall(every) == re.findall("[\x7f-\x84\x86-\x9f\ufffe\uffff]", every)
+        assert alphabet.line_break.findall(every) == re.findall("[\r\n\x85\u2028\u2029]", every)
 
 
 def test_simple_build_args_match_the_real_parser() -> None:

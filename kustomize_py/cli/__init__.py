@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -10,6 +9,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up t
 
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 # subcommand -> module under kustomize_py.cli; each module has register(subparsers) and run(args).
 COMMANDS: dict[str, str] = {
@@ -27,6 +27,12 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _command_module(name: str) -> Any:
+    # __import__ rather than importlib.import_module: importlib (and the warnings module it pulls)
+    # is not otherwise loaded by a plain build.
+    return __import__(f"kustomize_py.cli.{name}", fromlist=["run"])
+
+
 def _parser(only: str | None) -> argparse.ArgumentParser:
     import argparse
 
@@ -35,7 +41,7 @@ def _parser(only: str | None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in COMMANDS.items():
         if only is None or only == name:
-            importlib.import_module(f"kustomize_py.cli.{module}").register(sub)
+            _command_module(module).register(sub)
         else:
             sub.add_parser(name, help=f"see `kpy {name} --help`")
     return parser
@@ -60,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    module = importlib.import_module(f"kustomize_py.cli.{COMMANDS[args.command]}")
+    module = _command_module(COMMANDS[args.command])
     try:
         return int(module.run(args) or 0)
     except KpyError as err:

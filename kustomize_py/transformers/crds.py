@@ -23,7 +23,7 @@ def config_from_crds(loader: Loader, paths: list[str]) -> TransformerConfig:
     out = TransformerConfig()
     for path in paths:
         raw = loader.read_bytes(path)
-        source = str(loader.root / path)
+        source = loader.join(path)
         try:
             if raw[:1] == b"{":
                 api_map = json.loads(raw)

@@ -113,7 +113,7 @@ def _config_error(target: Target, config: dict[str, Any], why: str) -> Generator
 
 def abs_chart_home(target: Target, c: dict[str, Any]) -> str:
     home = str(c.get("chartHome") or DEFAULT_CHART_HOME)
-    home = home if os.path.isabs(home) else os.path.join(str(target.loader.root), home)
+    home = home if os.path.isabs(home) else os.path.join(target.loader.root, home)
     if c.get("version") and c.get("repo"):
         return os.path.join(home, f"{c['name']}-{c['version']}")
     return home

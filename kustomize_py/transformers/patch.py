@@ -33,7 +33,7 @@ def set_openapi(target: Target, top: bool = False) -> None:
     if not (path or version) or (target.options.schema_chosen and not top):
         return
     if path:
-        doc = load(target.loader.read_bytes(path), str(target.loader.root / path))
+        doc = load(target.loader.read_bytes(path), target.loader.join(path))
         custom = SchemaIndex.from_openapi(doc, str(path))
         # Only the custom file's kinds are known, but its `$ref`s may name built-in definitions.
         builtin = SchemaIndex.builtin()
@@ -80,7 +80,7 @@ def _text(target: Target, entry: dict[str, Any], what: str) -> tuple[str, str]:
     except KpyError as err:
         raise PatchError(f"failed to get the patch file from path({path}): {err}",
                          path=target.kustomization.path) from None
-    return data, str(target.loader.root / str(path))
+    return data, target.loader.join(str(path))
 
 
 # -- strategic merge ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[s
         if inline:
             patches.extend(inline)
             continue
-        source = str(target.loader.root / entry)
+        source = target.loader.join(entry)
         patches.extend(_patch_resources(target.loader.read_bytes(entry), source))
     if not patches:
         raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
@@ -259,7 +259,7 @@ def apply_json6902_entries(target: Target, ra: Accumulator, entries: list[dict[s
         if path and inline:
             raise PatchError("must specify a file path or jsonOp, not both", path=target.kustomization.path)
         if path:
-            text, source = target.loader.read_text(str(path)), str(target.loader.root / str(path))
+            text, source = target.loader.read_text(str(path)), target.loader.join(str(path))
             if not text:
                 raise PatchError(f"patch file '{path}' empty seems to be empty", path=source)
         else:

@@ -372,13 +372,13 @@ def _value_add(target: Target, ra: Accumulator, res: Resource) -> None:
     slash-separated field path, optionally as a part of a file path."""
     from kustomize_py.selector import select
 
-    value = str(field(res.obj, "value") or "").strip() or target.loader.root.name
+    value = str(field(res.obj, "value") or "").strip() or os.path.basename(target.loader.root)
     targets = list(field(res.obj, "targets") or [])
     extra = field(res.obj, "targetFilePath")
     if extra:
         from kustomize_py.yaml import load
 
-        data = load(target.loader.read_bytes(str(extra)), str(target.loader.root / str(extra))) or {}
+        data = load(target.loader.read_bytes(str(extra)), target.loader.join(str(extra))) or {}
         targets.extend(field(data, "targets") or [])
     if not targets:
         raise _config_error(res, TransformerError("must specify at least one target"))

@@ -41,7 +41,7 @@ def load_replacements(loader: Loader, entries: list[Any], source: str | None = N
             if field(entry, "source") is not None or field(entry, "targets"):
                 raise TransformerError("cannot specify both path and inline replacement", path=source,
                                        field="replacements")
-            data = load(loader.read_bytes(str(path)), str(loader.root / str(path)))
+            data = load(loader.read_bytes(str(path)), loader.join(str(path)))
             if isinstance(data, list):
                 for item in data:
                     out.append(item if isinstance(item, dict) else {})

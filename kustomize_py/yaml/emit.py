@@ -26,8 +26,6 @@ _SIMPLE_KEY_MAX = 128  # longer keys (in bytes) are written as "? key" / ": valu
 # Strings that certainly print plain: a safe first character, then only characters that never
 # trigger quoting. Anything else goes through the full analysis below (and is cached).
 _FAST_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./=+-]*")
-# Characters go-yaml v2's reader rejects when it reads back Kustomize's JSON text.
-_CONTROL = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _NEL_RUN = re.compile(" *\x85[ \x85]*")
 # A raw NEL starts a new line where go-yaml v2 reads the JSON back; "---" or "..." right after
 # it is a document marker there, and Kustomize fails.
@@ -71,28 +69,58 @@ _PRINTABLE_CLASS = "\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd"
 # The complement of _PRINTABLE_CLASS spelled out as positive ranges: the same characters (a test
 # checks every code point), but compiling the negated class costs ~4 ms at every start, this ~0.5.
 _NOT_PRINTABLE_CLASS = "\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\U00010000-\U0010ffff"
-_NONPRINTABLE = re.compile(f"[\x00-\t\x0b-\x1f{_NOT_PRINTABLE_CLASS}]")
-_LINE_BREAK = re.compile(f"[{_B}]")
-_SPACE_BREAK = re.compile(f" [{_B}]")
-_BREAK_SPACE = re.compile(f"[{_B}] ")
-# An indicator that forbids the plain style in block context (go-yaml v2's analysis).
-_BLOCK_INDICATOR = re.compile(
-    r"\A(?:[#,\[\]{}&*!|>'\"%@`]|---|\.\.\.|[?:-](?:[ \t]|\Z))|:(?:[ \t]|\Z)|[ \t\x00" + _B + "]#"
-)
-_DOUBLE_ESCAPED = re.compile(f'[\x00-\x1f{_NOT_PRINTABLE_CLASS}"\\\\]')
+# Characters go-yaml v2's reader rejects when it reads back Kustomize's JSON text.
+_CONTROL_CLASS = "\x7f-\x84\x86-\x9f\ufffe\uffff"
+
+
+class _Alphabet:
+    """The expressions the scalar analysis runs, for strings drawn from one alphabet.
+
+    The classes are the same for every string, restricted to the characters it can hold: an ASCII
+    string (nearly all of them) is matched by small ASCII classes that compile in microseconds,
+    while the full Unicode classes cost ~1.5 ms at start-up and are compiled on first need."""
+
+    __slots__ = ("control", "nonprintable", "line_break", "space_break", "break_space",
+                 "block_indicator", "double_escaped")
+
+    def __init__(self, breaks: str, not_printable: str, control: str) -> None:
+        self.control = re.compile(f"[{control}]")
+        self.nonprintable = re.compile(f"[\x00-\t\x0b-\x1f{not_printable}]")
+        self.line_break = re.compile(f"[{breaks}]")
+        self.space_break = re.compile(f" [{breaks}]")
+        self.break_space = re.compile(f"[{breaks}] ")
+        # An indicator that forbids the plain style in block context (go-yaml v2's analysis).
+        self.block_indicator = re.compile(
+            r"\A(?:[#,\[\]{}&*!|>'\"%@`]|---|\.\.\.|[?:-](?:[ \t]|\Z))|:(?:[ \t]|\Z)|[ \t\x00"
+            + breaks + "]#")
+        self.double_escaped = re.compile(f'[\x00-\x1f{not_printable}"\\\\]')
+
+
+_ASCII = _Alphabet("\r\n", "\x7f", "\x7f")
+_unicode: _Alphabet | None = None
+
+
+def _alphabet(s: str) -> _Alphabet:
+    global _unicode
+    if s.isascii():
+        return _ASCII
+    if _unicode is None:
+        _unicode = _Alphabet(_B, _NOT_PRINTABLE_CLASS, _CONTROL_CLASS)
+    return _unicode
 
 
 def _analyze(s: str) -> tuple[bool, bool, bool, bool]:
     """(block_plain_allowed, single_quoted_allowed, block_allowed, multiline) as in go-yaml v2."""
     if not s:
         return True, True, False, False
-    special = _NONPRINTABLE.search(s) is not None
-    line_breaks = _LINE_BREAK.search(s) is not None
-    space_break = line_breaks and _SPACE_BREAK.search(s) is not None
-    break_space = line_breaks and _BREAK_SPACE.search(s) is not None
+    a = _alphabet(s)
+    special = a.nonprintable.search(s) is not None
+    line_breaks = a.line_break.search(s) is not None
+    space_break = line_breaks and a.space_break.search(s) is not None
+    break_space = line_breaks and a.break_space.search(s) is not None
     first, last = s[0], s[-1]
     edges = first == " " or last == " " or first in _B or last in _B
-    plain = not (edges or special or line_breaks or _BLOCK_INDICATOR.search(s))
+    plain = not (edges or special or line_breaks or a.block_indicator.search(s))
     single = not (break_space or space_break or special)
     block = not (last == " " or space_break or special)
     return plain, single, block, line_breaks
@@ -101,7 +129,7 @@ def _analyze(s: str) -> tuple[bool, bool, bool, bool]:
 def _double_text(s: str) -> str:
     if s.startswith("\ufeff"):  # go-yaml v2 tests the BOM at the string start for every char
         return '"' + "".join([_escape(ch) for ch in s]) + '"'
-    return '"' + _DOUBLE_ESCAPED.sub(lambda m: _escape(m.group()), s) + '"'
+    return '"' + _alphabet(s).double_escaped.sub(lambda m: _escape(m.group()), s) + '"'
 
 
 def _escape(ch: str) -> str:
@@ -119,7 +147,7 @@ def _escape(ch: str) -> str:
 def _json_roundtrip(s: str) -> str:
     """The string as go-yaml v2 reads it back from Kustomize's JSON: a raw NEL is a line break
     there, folded like any break inside a double-quoted scalar."""
-    if _CONTROL.search(s):
+    if _alphabet(s).control.search(s):
         raise YamlError("yaml: control characters are not allowed (a string holds a character "
                         "such as DEL or a C1 control that Kustomize cannot print)")
     if "\x85" in s:

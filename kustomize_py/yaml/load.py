@@ -3,9 +3,6 @@ builds the node tree, our own constructor applies go-yaml v3's scalar rules."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import sys
 
@@ -173,6 +170,9 @@ def _tagged_scalar(node: Any) -> Any:
     if short == "!!str":
         return value
     if short == "!!binary":
+        import base64  # rare: kept off the start-up path
+        import binascii
+
         try:
             raw = base64.b64decode("".join(value.split()), validate=True)
         except (binascii.Error, ValueError):
@@ -442,6 +442,8 @@ def _json_constant(name: str) -> Any:
 def _json_docs(text: str, source: str) -> list[Any] | None:
     """JSON input read by the json module: faster than YAML, and it allows the tab indentation
     that libyaml (unlike go-yaml) rejects. None when the text is not plain JSON."""
+    import json  # only JSON-looking input pays for it
+
     try:
         value = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int,
                            parse_float=_json_float, parse_constant=_json_constant)
