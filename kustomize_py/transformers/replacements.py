@@ -181,7 +181,38 @@ def apply_replacements(resources: list[Resource], replacements: Iterable[Any], s
         for target in targets:
             touched.update(_apply_target(resources, value, target))
     for res in touched.values():
+        _settle_annotations(res)
         fp.settle(res.obj)
+
+
+def _settle_annotations(res: Resource) -> None:
+    """Created annotation values keep their text: the reference re-sets a resource's annotations
+    from their source text when the build ends, so `0x10` written there prints "0x10", not "16"."""
+    from kustomize_py.resources import RawScalar
+
+    meta = res.obj.get("metadata")
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    if not isinstance(ann, dict):
+        return
+    for key, value in ann.items():
+        if isinstance(value, fp.Untagged):
+            text = str.__str__(value)
+            parsed = fp.resolve_plain(text)[1]
+            ann[key] = text if isinstance(parsed, str) else RawScalar(text, parsed)
+
+
+def _parsed_values(node: Any) -> Any:
+    """`node` with each annotation's source text (RawScalar) replaced by its parsed value: outside
+    metadata.annotations the reference prints what the text means (`0x10` is 16, `~` is null)."""
+    from kustomize_py.resources import RawScalar
+
+    if node.__class__ is RawScalar:
+        return node.parsed
+    if isinstance(node, dict):
+        return {key: _parsed_values(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_parsed_values(value) for value in node]
+    return node
 
 
 def _source_value(resources: list[Resource], src: Any) -> Any:
@@ -254,7 +285,10 @@ def _copy_to(res: Resource, value: Any, paths: list[str], opts: dict[str, Any]) 
         if not locations:
             raise TransformerError(f'unable to {what} field "{path}" in replacement target')
         for loc in locations:
-            _set_value(loc, value, opts)
+            # A whole map or list keeps annotation texts only when it becomes the annotations.
+            whole = isinstance(value, (dict, list))
+            into_annotations = loc[0] is res.obj.get("metadata") and loc[1] == "annotations"
+            _set_value(loc, _parsed_values(value) if whole and not into_annotations else value, opts)
 
 
 def _set_value(loc: fp.Location, value: Any, opts: dict[str, Any]) -> None:
