@@ -45,7 +45,7 @@ class Loader(FrozenRecord):
             raise KpyError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
         path = tidy(os.fspath(directory))
         if not os.path.exists(path):
-            raise KpyError(f"must build at directory: not a valid directory: '{path}' doesn't exist")
+            raise KpyError(f"must build at directory: not a valid directory: {missing(path)}")
         real = os.path.realpath(path)
         if not os.path.isdir(real):
             raise KpyError(f"'{path}' must be a directory")
@@ -73,7 +73,7 @@ class Loader(FrozenRecord):
             with open(real, "rb") as handle:
                 return handle.read()
         except FileNotFoundError:
-            raise KpyError(f"file '{rel}' not found in '{self.root}'") from None
+            raise KpyError(missing(self.join(rel))) from None
         except OSError as err:
             raise KpyError(f"cannot read '{rel}': {err.strerror}") from None
 
@@ -96,11 +96,26 @@ class Loader(FrozenRecord):
         joined = self.join(rel)
         real = os.path.realpath(joined)
         if not os.path.isdir(real):
-            raise KpyError(f"must build at directory: not a valid directory: '{joined}' does not exist or is not a directory")
+            why = f"'{joined}' is not a directory" if os.path.exists(real) else missing(joined)
+            raise KpyError(f"must build at directory: not a valid directory: {why}")
         for visited in (self.root, *self.parents):
             if within(visited, real):
                 raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")
         return Loader(real, self.restrictor, (self.root, *self.parents))
+
+
+def missing(path: str) -> str:
+    """The reference's words for a path that does not exist: the first missing component is the one
+    Go's EvalSymlinks fails to lstat (printed absolute)."""
+    absolute = os.path.abspath(path)
+    parts = absolute.split("/")
+    first = absolute
+    for end in range(2, len(parts) + 1):
+        prefix = "/".join(parts[:end])
+        if not os.path.lexists(prefix):
+            first = prefix
+            break
+    return f"evalsymlink failure on '{path}' : lstat {first}: no such file or directory"
 
 
 def tidy(path: str) -> str:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import kustomize_py
 from kustomize_py.errors import CycleError, KpyError, KustomizationError, LoadRestrictionError
 from kustomize_py.fieldspecs import FieldSpec
 from kustomize_py.fieldspecs.spec import MAP, SCALAR, split_path
 from kustomize_py.kustomization import from_dict
+from kustomize_py.loader import Loader, tidy, within
 from kustomize_py.resource import Resource, id_of
 from kustomize_py.transformers.images import new_image, split_image
 from kustomize_py.transformers.sort import sort_resources
@@ -130,6 +133,34 @@ def test_patch_file_outside_root_is_refused(tmp_path):
     write(tmp_path, {"p.yaml": CM.format(name="a"), "app/cm.yaml": CM.format(name="a"),
                      "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: ../p.yaml\n"})
     with pytest.raises(KpyError, match="not in or below"):
+        kustomize_py.build(tmp_path / "app")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", ".", "..", "a", "b.yaml", "/"]), max_size=7).map("/".join))
+def test_loader_paths_are_spelled_as_pathlib_spells_them(path):
+    # The loader handles paths as strings (pathlib costs start-up time) but must print them as
+    # before. POSIX keeps exactly two leading slashes; the loader never sees such paths.
+    assume(not (path.startswith("//") and not path.startswith("///")))
+    assert tidy(path) == str(PurePosixPath(path))
+
+
+def test_within_is_by_path_component():
+    assert within("/r/a", "/r") and within("/r", "/r") and within("/x", "/")
+    assert not within("/rx", "/r") and not within("/", "/r")
+
+
+def test_missing_files_and_directories_are_named_like_the_reference(tmp_path):
+    write(tmp_path, {"app/kustomization.yaml": "resources:\n- nope/deeper/cm.yaml\n"})
+    loader = Loader.at(tmp_path / "app")
+    with pytest.raises(KpyError) as err:
+        loader.read_bytes("nope/deeper/cm.yaml")
+    # Go's EvalSymlinks fails on the first missing component, printed absolute.
+    assert err.value.message == (f"evalsymlink failure on '{tmp_path}/app/nope/deeper/cm.yaml' : "
+                                 f"lstat {tmp_path}/app/nope: no such file or directory")
+    with pytest.raises(KpyError, match="must build at directory: not a valid directory: evalsymlink failure"):
+        Loader.at(tmp_path / "absent")
+    with pytest.raises(KpyError, match="accumulating resources from 'nope/deeper/cm.yaml': evalsymlink"):
         kustomize_py.build(tmp_path / "app")
 
 

@@ -146,7 +146,15 @@ def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[s
             patches.extend(inline)
             continue
         source = target.loader.join(entry)
-        patches.extend(_patch_resources(target.loader.read_bytes(entry), source))
+        try:
+            data = target.loader.read_bytes(entry)
+        except KpyError as err:
+            from kustomize_py.yaml import dump
+
+            raise type(err)(f"trouble configuring builtin PatchStrategicMergeTransformer with config: "
+                            f"`\n{dump({'paths': list(entries)})}`: {err.message}",
+                            path=target.kustomization.path, field="patchesStrategicMerge") from None
+        patches.extend(_patch_resources(data, source))
     if not patches:
         raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
     for patch in patches:

@@ -55,8 +55,9 @@ def run_case(case: dict[str, Any]) -> tuple[str, str]:
         try:
             out = kustomize_py.build(entry, warn=lambda m: None).yaml
         except KpyError as err:
-            if case["expect"] == "error":
-                return "error-ok", str(err)
+            if case["expect"] == "error":  # the detail spells the case's copy as the corpus does
+                real = os.path.realpath(tmp)
+                return "error-ok", str(err).replace(real, "{case_dir}").replace(tmp, "{case_dir}")
             return "fail", f"error: {err}"
         except Exception as err:  # noqa: BLE001 - a crash is a failure to report, not to raise
             return "fail", f"crash: {type(err).__name__}: {err}"
@@ -70,3 +71,17 @@ def run_case(case: dict[str, Any]) -> tuple[str, str]:
     except yaml.YAMLError:
         same = False
     return ("semantic" if same else "fail"), ""
+
+
+def error_resembles(case: dict[str, Any], message: str) -> bool:
+    """Whether `message` words the error like the reference, by the corpus's own scorer (run.py
+    beside the corpus) — so the two counts agree."""
+    import importlib.util
+
+    script = case["_dir"].parent.parent / "run.py"
+    spec = importlib.util.spec_from_file_location("_conformance_run", script)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return bool(module.error_similarity(case, message, "{case_dir}"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.runner import cases, corpus_dir, run_case
+from tests.conformance.runner import cases, corpus_dir, error_resembles, run_case
 
 HERE = Path(__file__).resolve().parent
 FLOOR = json.loads((HERE / "floor.json").read_text())
@@ -43,3 +43,13 @@ def test_every_case_not_listed_as_known_failure_passes(results):
 def test_known_failures_list_is_current(results):
     fixed = [name for name in KNOWN if name in results and results[name][0] in ("exact", "error-ok")]
     assert not fixed, "now passing, remove from known_failures.json (and raise the floor): " + ", ".join(fixed)
+
+
+def test_error_messages_resemble_the_reference(results):
+    by_name = {c["_name"]: c for c in _all_cases()}
+    unlike = sorted(name for name, (status, detail) in results.items()
+                    if status == "error-ok" and not error_resembles(by_name[name], detail))
+    resembling = sum(1 for s, _ in results.values() if s == "error-ok") - len(unlike)
+    assert resembling >= FLOOR["error_wording"], (
+        f"{resembling} error messages word the cause like the reference (floor {FLOOR['error_wording']}); "
+        f"unlike: {', '.join(unlike)}")
