@@ -212,3 +212,42 @@ def test_reference_rejects_what_we_reject(text, fragment):
     rc, _, _ = reference_build(text)
     assert rc != 0
     assert fragment in _error(text)
+
+
+# Resource streams the reference's reader cannot split: (stream, the error it reports). The
+# reference is asked too when present, so the expected words are its own.
+_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n"
+UNSPLITTABLE = [
+    ("%YAML 1.1\n---\n" + _CM.format("a"), "yaml: line 1: did not find expected <document start>"),
+    ("# c\n\n%YAML 1.1\n---\n" + _CM.format("a"), "yaml: line 3: did not find expected <document start>"),
+    (_CM.format("a") + "---\n%YAML 1.1\n---\n" + _CM.format("b"),
+     "yaml: line 1: did not find expected <document start>"),
+    ("%YAML 1.2\n---\n" + _CM.format("a"), "yaml: found incompatible YAML document"),
+    ("# x\n%YAML 1.2\n---\n" + _CM.format("a"), "yaml: line 1: found incompatible YAML document"),
+    ("%TAG ! tag:example.com,2000:\n---\n" + _CM.format("a"), "yaml: line 1: did not find expected <document start>"),
+    ("%FOO bar\n---\n" + _CM.format("a"), "yaml: found unknown directive name"),
+    ("# x\n%FOO bar\n---\n" + _CM.format("a"), "yaml: line 2: found unknown directive name"),
+    (_CM.format("a") + "--- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n",
+     "invalid document separator: --- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}"),
+    (_CM.format("a") + "----\n" + _CM.format("b"), "invalid document separator: ----"),
+]
+
+
+@pytest.mark.parametrize("text,message", UNSPLITTABLE)
+def test_resource_streams_split_like_the_reference(text: str, message: str) -> None:
+    with pytest.raises(YamlError) as err:
+        load_all(text, "r.yaml", folded=True)
+    assert err.value.message == message
+    if text.startswith("%") or "\n%" in text:  # commented out, the directive was the only fault
+        assert load_all(text.replace("%", "# %"), "r.yaml", folded=True)
+    code, _, stderr = reference_build(text)
+    assert code != 0 and message in stderr
+
+
+@pytest.mark.parametrize("text", [_CM.format("a") + "--- # next\n" + _CM.format("b"),
+                                  _CM.format("a") + "---   \n" + _CM.format("b"),
+                                  "---\n" + _CM.format("a") + "---\n---\n" + _CM.format("b")])
+def test_separators_with_comments_or_blanks_split(text: str) -> None:
+    assert [d["metadata"]["name"] for d in load_all(text, "r.yaml", folded=True) if d] == ["a", "b"]
+    code, stdout, _ = reference_build(text)
+    assert code == 0 and "name: a" in stdout and "name: b" in stdout

@@ -456,9 +456,12 @@ def _json_docs(text: str, source: str) -> list[Any] | None:
 
 
 def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -> list[Any]:
-    """All non-empty documents of `text`; `source` names the file in errors. With `folded`,
-    strings from folded block scalars are FoldedStr (resources and patches keep that style)."""
+    """All non-empty documents of `text`; `source` names the file in errors. With `folded` (a
+    resource stream: resources, patches, generated output), strings from folded block scalars are
+    FoldedStr, and the stream must split into documents as the reference's reader splits it."""
     text = _to_text(text, source)
+    if folded:
+        check_document_split(text, source)
     head = text.lstrip(" \t\r\n\ufeff")[:1]
     if head == "{" or head == "[":
         as_json = _json_docs(text, source)
@@ -497,6 +500,53 @@ def _drop_quote_escape(text: str, err: _pyyaml.YAMLError) -> str | None:
 
 
 _SLASH_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\/")
+
+# kyaml's reader cuts a resource stream at every "\n---...\n" (non-overlapping) before parsing.
+_SEPARATOR = re.compile(r"\n---.*\n")
+
+
+def check_document_split(text: str, source: str) -> None:
+    """Refuse a resource stream the reference cannot split: kyaml cuts it at lines starting with
+    `---` and parses each piece alone, so a separator line holding content (`--- {a: b}`) is an
+    error, and so is a directive (`%YAML 1.1`), which ends up alone before its document."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    pieces, start = [], 0
+    for match in _SEPARATOR.finditer(text):
+        rest = match.group()[4:].strip()
+        if rest and not rest.startswith("#"):
+            raise YamlError(f"invalid document separator: {match.group().strip()}", path=source)
+        pieces.append(text[start:match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    if text.startswith("%") or "\n%" in text:
+        for piece in pieces:
+            _check_directives(piece, source)
+
+
+def _check_directives(piece: str, source: str) -> None:
+    """go-yaml v3's verdict on one piece that may start with directives (lines as it counts them)."""
+    lines = piece.split("\n")
+    directive = False
+    for number, line in enumerate(lines):
+        bare = line.strip()
+        if not bare or bare.startswith("#"):
+            continue
+        if not line.startswith("%"):
+            if directive:
+                raise YamlError(f"yaml: line {number}: did not find expected <document start>", path=source)
+            return
+        directive = True
+        name, *args = line[1:].split()
+        where = f"line {number}: " if number else ""
+        if name == "YAML" and args[:1] != ["1.1"]:
+            raise YamlError(f"yaml: {where}found incompatible YAML document", path=source)
+        if name not in ("YAML", "TAG"):
+            where = f"line {number + 1}: " if number else ""  # a scanner error: counted from 1
+            raise YamlError(f"yaml: {where}found unknown directive name", path=source)
+    if directive:  # only directives: the stream ends where a document should start
+        end = len(lines) - 1 + (lines[-1] != "")
+        raise YamlError(f"yaml: line {end}: did not find expected <document start>", path=source)
 
 
 def _refuse_slash_escape(text: str, source: str) -> None:
