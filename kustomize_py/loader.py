@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import os
 
-TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
-if TYPE_CHECKING:
-    from typing import Any
-
 from kustomize_py.errors import CycleError, KpyError, LoadRestrictionError
 from kustomize_py.record import FrozenRecord
 

@@ -18,6 +18,7 @@ from kustomize_py.loader import ROOT_ONLY, Loader
 from kustomize_py.record import Record
 from kustomize_py.resource import Resource
 from kustomize_py.resources import ResourceList, from_documents
+from kustomize_py.yaml.load import load_all, plain_copy
 
 
 class BuildOptions(Record):
@@ -169,8 +170,6 @@ class Target(Record):
             ra.resources.append_all(resources)
 
     def _read_resource_file(self, path: str) -> list[Resource]:
-        from kustomize_py.yaml import load_all
-
         try:
             if self.loader.is_dir(path):
                 raise KpyError(f"'{path}' is a directory")
@@ -180,7 +179,7 @@ class Target(Record):
         source = self.loader.resolve(path)
         cached = _DOC_CACHE.get((source, data)) if _DOC_CACHE is not None else None
         if cached is not None:
-            docs = copy_plain(cached)
+            docs = plain_copy(cached, keep_marks=True)
         else:
             try:
                 docs = load_all(data, source, folded=True)
@@ -191,7 +190,7 @@ class Target(Record):
 
                 raw_annotation_text(data, docs)
             if _DOC_CACHE is not None:
-                _DOC_CACHE[(source, data)] = copy_plain(docs)
+                _DOC_CACHE[(source, data)] = plain_copy(docs, keep_marks=True)
         resources = from_documents(docs, source, data)
         for res in resources:
             res.origin = self._origin_for(path)
@@ -308,22 +307,6 @@ class shared_parse_cache:
     def __exit__(self, *exc: object) -> None:
         global _DOC_CACHE
         _DOC_CACHE = self.outer
-
-
-from kustomize_py.yaml.load import BlankNullMap
-
-
-def copy_plain(value: Any) -> Any:
-    """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy. Keeps
-    the loader's record of blank (`key:`) values, which strategic merge treats differently."""
-    if isinstance(value, dict):
-        out = {k: copy_plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
-        if isinstance(value, BlankNullMap):
-            return BlankNullMap(out, value.blank)
-        return out
-    if isinstance(value, list):
-        return [copy_plain(v) if isinstance(v, (dict, list)) else v for v in value]
-    return value
 
 
 def _has_nonstring_annotations(doc: Any) -> bool:

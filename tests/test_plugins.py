@@ -9,28 +9,15 @@ import pytest
 
 import kustomize_py
 from kustomize_py.errors import PluginError, TransformerError
-from tests.test_replacements import (
+from tests.transformer_fixtures import (
     assert_error_like_reference,
     assert_same_as_reference,
-    build_fixture,
     docs,
-    fixture_cases,
+    golden_tests,
     write_tree,
 )
 
-CASES = fixture_cases("plugins_") + fixture_cases("validators_")
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_fixture_documents(name: str, tmp_path: Path) -> None:
-    want, got = build_fixture(name, tmp_path)
-    assert docs(got) == docs(want)
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_fixture_bytes(name: str, tmp_path: Path) -> None:
-    want, got = build_fixture(name, tmp_path)
-    assert got == want
+test_fixture_documents, test_fixture_bytes = golden_tests("plugins_", "validators_")
 
 
 CONFIGMAP = """\

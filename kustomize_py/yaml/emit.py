@@ -80,8 +80,8 @@ class _Alphabet:
     string (nearly all of them) is matched by small ASCII classes that compile in microseconds,
     while the full Unicode classes cost ~1.5 ms at start-up and are compiled on first need."""
 
-    __slots__ = ("control", "nonprintable", "line_break", "space_break", "break_space",
-                 "block_indicator", "double_escaped")
+    __slots__ = ("block_indicator", "break_space", "control", "double_escaped", "line_break",
+                 "nonprintable", "space_break")
 
     def __init__(self, breaks: str, not_printable: str, control: str) -> None:
         self.control = re.compile(f"[{control}]")

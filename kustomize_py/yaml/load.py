@@ -117,15 +117,22 @@ class BlankNullMap(dict):  # type: ignore[type-arg]
         self.blank = blank
 
 
-def plain_copy(value: Any) -> Any:
-    """A deep copy as plain dicts and lists, forgetting which nulls were blank and which strings
-    were folded scalars (as a JSON round trip in the reference does)."""
+def plain_copy(value: Any, *, keep_marks: bool = False) -> Any:
+    """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy.
+
+    By default the copy is what a JSON round trip in the reference leaves: plain dicts and lists,
+    blank nulls no longer told apart, folded scalars as their text. With `keep_marks` the loader's
+    marks survive (which keys were blank, which strings were folded): a cached parse reused."""
     if isinstance(value, dict):
-        return {k: plain_copy(v) if isinstance(v, (dict, list, FoldedStr)) else v
-                for k, v in value.items()}
+        out = {k: plain_copy(v, keep_marks=keep_marks) if isinstance(v, (dict, list, FoldedStr)) else v
+               for k, v in value.items()}
+        if keep_marks and isinstance(value, BlankNullMap):
+            return BlankNullMap(out, value.blank)
+        return out
     if isinstance(value, list):
-        return [plain_copy(v) if isinstance(v, (dict, list, FoldedStr)) else v for v in value]
-    if value.__class__ is FoldedStr:
+        return [plain_copy(v, keep_marks=keep_marks) if isinstance(v, (dict, list, FoldedStr)) else v
+                for v in value]
+    if value.__class__ is FoldedStr and not keep_marks:
         return settle(value)
     return value
 
