@@ -185,10 +185,6 @@ class Target(Record):
                 docs = load_all(data, source, folded=True)
             except YamlError as err:
                 raise _NotAFile(err, malformed=True) from None
-            if any(_has_nonstring_annotations(d) for d in docs):
-                from kustomize_py.resources import raw_annotation_text
-
-                raw_annotation_text(data, docs)
             if _DOC_CACHE is not None:
                 _DOC_CACHE[(source, data)] = plain_copy(docs, keep_marks=True)
         resources = from_documents(docs, source, data)
@@ -307,12 +303,6 @@ class shared_parse_cache:
     def __exit__(self, *exc: object) -> None:
         global _DOC_CACHE
         _DOC_CACHE = self.outer
-
-
-def _has_nonstring_annotations(doc: Any) -> bool:
-    meta = doc.get("metadata") if isinstance(doc, dict) else None
-    ann = meta.get("annotations") if isinstance(meta, dict) else None
-    return isinstance(ann, dict) and any(not isinstance(v, str) for v in ann.values())
 
 
 class _NotAFile(Exception):

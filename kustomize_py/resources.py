@@ -85,62 +85,6 @@ def _short(doc: dict[str, Any]) -> str:
     return f"{{kind: {doc.get('kind')!s}, name: {meta.get('name')!s}}}"
 
 
-def raw_annotation_text(data: bytes, docs: list[Any]) -> None:
-    """Replace non-string annotation values by their source text, as the reference prints them
-    (`port: 8080` becomes "8080", `x: 0x10` stays "0x10", `y: ~` becomes "~")."""
-    import yaml as _pyyaml
-
-    loader = getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)
-    try:
-        nodes = [n for n in _pyyaml.compose_all(data, Loader=loader) if n is not None]
-    except _pyyaml.YAMLError:
-        return
-    docs_nonempty = [d for d in docs if d is not None]
-    for doc, node in zip(docs_nonempty, nodes):
-        ann = (doc.get("metadata") or {}).get("annotations") if isinstance(doc, dict) else None
-        if not isinstance(ann, dict):
-            continue
-        raw = _raw_map(_child(_child(node, "metadata"), "annotations"))
-        for key, value in list(ann.items()):
-            if not isinstance(value, str) and str(key) in raw:
-                ann[key] = RawScalar(raw[str(key)], value)
-
-
-class RawScalar(str):
-    """A non-string annotation value as its source text; `parsed` keeps the value, which is what
-    the reference prints once a JSON patch has round-tripped the resource through JSON."""
-
-    def __new__(cls, text: str, parsed: Any = None) -> RawScalar:
-        obj = super().__new__(cls, text)
-        obj.parsed = parsed
-        return obj
-
-    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle keep the parsed value
-        return (RawScalar, (str(self), self.parsed))
-
-    def json_text(self) -> str:
-        return go_string(self.parsed)
-
-
-def _child(node: Any, key: str) -> Any:
-    if node is None or not hasattr(node, "value") or not isinstance(node.value, list):
-        return None
-    for item in node.value:
-        if isinstance(item, tuple) and getattr(item[0], "value", None) == key:
-            return item[1]
-    return None
-
-
-def _raw_map(node: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if node is None or not isinstance(getattr(node, "value", None), list):
-        return out
-    for item in node.value:
-        if isinstance(item, tuple) and isinstance(item[1].value, str):
-            out[str(item[0].value)] = item[1].value
-    return out
-
-
 def go_string(value: Any) -> str:
     """How the reference renders a non-string scalar read back as a string."""
     if isinstance(value, bool):

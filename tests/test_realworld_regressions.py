@@ -495,6 +495,79 @@ CASES: dict[str, dict[str, str]] = {
             """,
         "comp/s.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
     },
+    # Annotations a `patches:` strategic merge adds keep their source text (0x20 stays "0x20"); a
+    # null one (~, null, blank) deletes the target's annotation.
+    "patch_annotation_text": {
+        "kustomization.yaml": """\
+            resources: [cm.yaml]
+            patches:
+            - path: p.yaml
+            - patch: |-
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                  annotations:
+                    w: 0x1F
+                    y: 1e3
+            """,
+        "cm.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: a
+              annotations:
+                x: 0x10
+                r: keep
+                s: keep
+                t: keep
+            """,
+        "p.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: a
+              annotations:
+                p: 0x20
+                q: 1.50
+                r: ~
+                s:
+                t: null
+                u: ~
+                v: 0o17
+            """,
+    },
+    # Under the deprecated patchesStrategicMerge the same null annotations are set as their text
+    # ("~", "", "null"); a blank annotation of the patched resource itself is dropped.
+    "patches_strategic_merge_annotation_text": {
+        "kustomization.yaml": """\
+            resources: [cm.yaml]
+            patchesStrategicMerge:
+            - p.yaml
+            """,
+        "cm.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: a
+              annotations:
+                x: 0x10
+                r: keep
+                blank:
+            """,
+        "p.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: a
+              annotations:
+                p: 0x20
+                q: 1.50
+                r: ~
+                s:
+                t: null
+            """,
+    },
     # cloudnative-pg's OLM CSV has `createdAt:` with no value: printed "" as read, but "null"
     # once a JSON patch has round-tripped the resource through JSON (numbers print as values).
     "json_patch_annotation_values": {

@@ -53,12 +53,34 @@ def _schema(target: Target) -> Any:
 
 # -- reading patches ----------------------------------------------------------------------------
 
-def _patch_resources(text: str | bytes, source: str) -> list[Resource]:
+def _patch_resources(text: str | bytes, source: str, nulls_delete: bool = False) -> list[Resource]:
+    """The patch documents of `text`. With `nulls_delete` (`patches:`), a null annotation value is
+    a deletion; under the deprecated `patchesStrategicMerge` the reference keeps its text instead
+    (`~`, `null`, "" are set as annotations), like any resource's."""
     from kustomize_py.resources import from_documents
     from kustomize_py.yaml import load_all
 
     docs = load_all(text, source, folded=True)
+    for doc in docs:
+        _patch_annotations(doc, nulls_delete)
     return from_documents(docs, source)
+
+
+def _patch_annotations(doc: Any, nulls_delete: bool) -> None:
+    """Null annotation values, which the loader keeps as their text: back to null (a deletion) for
+    `patches:`; for `patchesStrategicMerge` text to set, even when blank (no longer a blank mark)."""
+    from kustomize_py.yaml.load import BlankNullMap, RawScalar
+
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    if not isinstance(ann, dict):
+        return
+    if nulls_delete:
+        for key, value in ann.items():
+            if value.__class__ is RawScalar and value.parsed is None:
+                ann[key] = None
+    elif isinstance(ann, BlankNullMap):
+        meta["annotations"] = dict(ann)
 
 
 def _text(target: Target, entry: dict[str, Any], what: str) -> tuple[str, str]:
@@ -189,7 +211,7 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -
             _apply_json(res, ops, source)
         ra.resources.reindex()
         return
-    patches = _patch_resources(text, source)
+    patches = _patch_resources(text, source, nulls_delete=True)
     if not patches:
         raise PatchError("patch appears to be empty", path=source)
     for p in patches:
@@ -238,11 +260,12 @@ def _apply_json(res: Resource, ops: list[dict[str, Any]], source: str) -> None:
 def _annotations_through_json(ann: dict[str, Any]) -> None:
     """Non-string annotation values kept as source text (`x:`, `y: ~`, `z: 0x10`) print as their
     values after the reference's JSON round trip ("null", "null", "16")."""
-    from kustomize_py.resources import RawScalar
+    from kustomize_py.resources import go_string
+    from kustomize_py.yaml.load import RawScalar
 
     for key, value in ann.items():
         if value.__class__ is RawScalar:
-            ann[key] = value.json_text()
+            ann[key] = go_string(value.parsed)
 
 
 def _has_build_annotations(res: Resource) -> bool:

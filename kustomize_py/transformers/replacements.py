@@ -188,7 +188,7 @@ def apply_replacements(resources: list[Resource], replacements: Iterable[Any], s
 def _settle_annotations(res: Resource) -> None:
     """Created annotation values keep their text: the reference re-sets a resource's annotations
     from their source text when the build ends, so `0x10` written there prints "0x10", not "16"."""
-    from kustomize_py.resources import RawScalar
+    from kustomize_py.yaml.load import RawScalar
 
     meta = res.obj.get("metadata")
     ann = meta.get("annotations") if isinstance(meta, dict) else None
@@ -204,7 +204,7 @@ def _settle_annotations(res: Resource) -> None:
 def _parsed_values(node: Any) -> Any:
     """`node` with each annotation's source text (RawScalar) replaced by its parsed value: outside
     metadata.annotations the reference prints what the text means (`0x10` is 16, `~` is null)."""
-    from kustomize_py.resources import RawScalar
+    from kustomize_py.yaml.load import RawScalar
 
     if node.__class__ is RawScalar:
         return node.parsed

@@ -117,6 +117,51 @@ class BlankNullMap(dict):  # type: ignore[type-arg]
         self.blank = blank
 
 
+class RawScalar(str):
+    """A non-string annotation value as its source text (`port: 8080` is "8080", `x: 0x10` stays
+    "0x10", `y: ~` is "~"), as the reference prints annotations; `parsed` keeps the value, which is
+    what it prints once the resource has round-tripped through JSON."""
+
+    parsed: Any
+
+    def __new__(cls, text: str, parsed: Any = None) -> RawScalar:
+        obj = super().__new__(cls, text)
+        obj.parsed = parsed
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle keep the parsed value
+        return (RawScalar, (str(self), self.parsed))
+
+
+def _keep_annotation_text(doc: dict[Any, Any], node: Any) -> None:
+    """Non-string values of the document's metadata.annotations become RawScalars holding their
+    source text, read from the document's node (no second parse)."""
+    meta = doc.get("metadata")
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    if not isinstance(ann, dict) or all(isinstance(v, str) for v in ann.values()):
+        return
+    texts = _scalar_texts(_child_node(_child_node(node, "metadata"), "annotations"))
+    for key, value in ann.items():
+        text = texts.get(str(key))
+        if not isinstance(value, str) and text is not None:
+            ann[key] = RawScalar(text, value)
+
+
+def _child_node(node: Any, key: str) -> Any:
+    if not isinstance(node, MappingNode):
+        return None
+    for k, v in node.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return v
+    return None
+
+
+def _scalar_texts(node: Any) -> dict[str, str]:
+    if not isinstance(node, MappingNode):
+        return {}
+    return {str(k.value): v.value for k, v in node.value if isinstance(v, ScalarNode)}
+
+
 def plain_copy(value: Any, *, keep_marks: bool = False) -> Any:
     """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy.
 
@@ -621,6 +666,8 @@ def _load_nodes(text: str, source: str, folded: bool, nodes: Any) -> list[Any]:
         for node in nodes(parser):
             value = _build_deep(node, source, folded)
             if value is not None:
+                if folded and isinstance(value, dict):
+                    _keep_annotation_text(value, node)
                 docs.append(value)
     finally:
         dispose = getattr(parser, "dispose", None)
@@ -692,4 +739,4 @@ def load(text: str | bytes, source: str = "<input>") -> Any:
     return docs[0] if docs else None
 
 
-__all__ = ["BlankNullMap", "load", "load_all", "plain_copy"]
+__all__ = ["BlankNullMap", "RawScalar", "load", "load_all", "plain_copy"]
