@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ class RawScalar(str):
     """A non-string annotation value as its source text; `parsed` keeps the value, which is what
     the reference prints once a JSON patch has round-tripped the resource through JSON."""
 
+    parsed: Any
+
     def __new__(cls, text: str, parsed: Any = None) -> RawScalar:
         obj = super().__new__(cls, text)
         obj.parsed = parsed
@@ -160,7 +162,7 @@ class ResourceList:
         self._keys: dict[tuple[str, ...], Resource] = {}
         self.append_all(items)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Resource]:
         return iter(self.items)
 
     def __len__(self) -> int:

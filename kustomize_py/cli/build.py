@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     import argparse
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="render a kustomization directory (like `kustomize build`)")
     p.add_argument("path", nargs="?", default=".", help="kustomization directory (default: .)")
     p.add_argument("-o", "--output", help="write to FILE, or one file per resource into an existing DIR "

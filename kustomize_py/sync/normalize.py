@@ -56,7 +56,7 @@ def _fold_string_data(secret: dict[str, Any]) -> None:
 
 
 def is_secret(obj: dict[str, Any] | None) -> bool:
-    return bool(obj) and obj.get("kind") == "Secret" and "/" not in str(obj.get("apiVersion", "v1"))
+    return obj is not None and obj.get("kind") == "Secret" and "/" not in str(obj.get("apiVersion", "v1"))
 
 
 def redact_pair(old: dict[str, Any] | None, new: dict[str, Any] | None

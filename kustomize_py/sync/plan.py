@@ -110,7 +110,7 @@ def _set_metadata(obj: dict[str, Any], section: str, name: str, value: str) -> N
     meta[section][name] = value
 
 
-class CreatedNamespace(dict):  # type: ignore[type-arg]
+class CreatedNamespace(dict):
     """The destination Namespace that `CreateNamespace=true` adds. Like Argo CD, the app creates it
     when missing but does not track it: several apps may share it, and none prunes it."""
 
