@@ -59,6 +59,20 @@ class Step:
     delete_policies: tuple[str, ...] = ()
     reason: str = ""
 
+    @property
+    def to_apply(self) -> dict[str, Any]:
+        """`desired`, which apply and hook steps always have."""
+        if self.desired is None:
+            raise SyncError(f"{self.action} step for {self.key} has no object to apply")
+        return self.desired
+
+    @property
+    def to_prune(self) -> dict[str, Any]:
+        """`live`, which prune steps always have."""
+        if self.live is None:
+            raise SyncError(f"{self.action} step for {self.key} has no live object")
+        return self.live
+
     def to_dict(self) -> dict[str, Any]:
         return {"action": self.action, "change": self.change, "phase": self.phase, "wave": self.wave,
                 "group": self.key.group, "kind": self.key.kind, "namespace": self.key.namespace,
