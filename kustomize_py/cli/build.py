@@ -37,6 +37,7 @@ def simple_args(argv: list[str]) -> argparse.Namespace | None:
         return None
     from types import SimpleNamespace
 
+    # A duck-typed stand-in for argparse.Namespace (argparse itself is what this avoids importing).
     return SimpleNamespace(  # type: ignore[return-value]
         version=False, command="build", path=argv[1] if len(argv) > 1 else ".", output=None, all_root=None,
         jobs=1, load_restrictor="LoadRestrictionsRootOnly", enable_helm=False, helm_command="helm",
