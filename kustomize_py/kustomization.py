@@ -184,6 +184,10 @@ def find_file(loader: Loader) -> str:
 _YN = __import__("re").compile(r"^(?:y|Y|n|N)$")
 
 
+def _as_text(loader: Any, node: Any) -> str:
+    return loader.construct_yaml_str(node)
+
+
 def _go_yaml_v2_bool(loader: Any, node: Any) -> bool:
     return node.value in ("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
 
@@ -195,13 +199,18 @@ def _parse(data: bytes, path: str) -> list[Any]:
 
     from kustomize_py.errors import YamlError
 
-    class _Loader(getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)):  # type: ignore[misc]
+    if TYPE_CHECKING:
+        from yaml import SafeLoader as _SafeLoader
+    else:  # libyaml's loader when PyYAML has it
+        _SafeLoader = getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)
+
+    class _Loader(_SafeLoader):
         pass
 
-    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
     _Loader.add_constructor("tag:yaml.org,2002:bool", _go_yaml_v2_bool)
     # PyYAML resolves a plain `=` to YAML 1.1's !!value type, which go-yaml v2 reads as text
-    _Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_yaml_str)
+    _Loader.add_constructor("tag:yaml.org,2002:value", _as_text)
     _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YN, list("yYnN"))
     try:
         text = data.decode("utf-8-sig")

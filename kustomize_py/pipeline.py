@@ -23,11 +23,13 @@ from kustomize_py.yaml.load import load_all, plain_copy
 
 class BuildOptions(Record):
     __slots__ = _fields = ("load_restrictor", "enable_helm", "helm_command", "warn", "schema",
-                           "schema_chosen", "crd_merge_keys")
+                           "schema_chosen", "crd_merge_keys", "helm_kube_version", "helm_api_versions",
+                           "helm_debug")
 
     def __init__(self, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False, helm_command: str = "helm",
                  warn: Any = None, schema: Any = None, schema_chosen: bool = False,
-                 crd_merge_keys: bool = False) -> None:
+                 crd_merge_keys: bool = False, *, helm_kube_version: str = "",
+                 helm_api_versions: tuple[str, ...] = (), helm_debug: bool = False) -> None:
         self.load_restrictor = load_restrictor
         self.enable_helm = enable_helm
         self.helm_command = helm_command
@@ -35,6 +37,11 @@ class BuildOptions(Record):
         self.schema = schema  # strategic-merge schema; the reference keeps one per build (`openapi:`)
         self.schema_chosen = schema_chosen  # set by an explicit `openapi:` field
         self.crd_merge_keys = crd_merge_keys  # kpy-only: merge custom-resource lists by the CRDs' list-map-keys
+        # the reference's --helm-kube-version, --helm-api-versions and --helm-debug: they override
+        # every chart's kubeVersion, apiVersions and debug (not yet flags of `kpy build`)
+        self.helm_kube_version = helm_kube_version
+        self.helm_api_versions = helm_api_versions
+        self.helm_debug = helm_debug
 
 
 class BuildResult(Record):
@@ -346,6 +353,7 @@ def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, ena
     warnings: list[str] = []
     if options.warn is None:
         options.warn = warnings.append
+    loader: Loader
     if _is_remote(str(path)):
         from kustomize_py import remote
 

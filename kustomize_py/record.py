@@ -15,7 +15,9 @@ class Record:
             return NotImplemented
         return all(getattr(self, f) == getattr(other, f) for f in self._fields)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable records; frozen ones define their own
+    # No __hash__ here: a class that defines __eq__ but not __hash__ gets `__hash__ = None` from
+    # Python itself, so mutable records are unhashable; FrozenRecord defines its own. (Spelling the
+    # None out would make the type checker reject FrozenRecord's override.)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)

@@ -272,8 +272,7 @@ def fetch_repo(spec: RepoSpec, *, policy: CachePolicy | None = None,
         if policy.offline:
             raise RemoteError(f"commit {ref} is not cached and {ENV_OFFLINE} is set", path=redact(spec.raw))
         return _clone(spec, ref, repo_dir)
-    index = _read_index(repo_dir)
-    entry = index.get(ref)
+    entry = _index_entry(_read_index(repo_dir), ref)
     cached = repo_dir / entry["commit"] if entry else None
     if cached is not None and cached.is_dir() and not policy.refresh:
         fresh = time.time() - float(entry.get("checked", 0)) < policy.ttl
@@ -307,6 +306,13 @@ def _read_index(repo_dir: Path) -> dict[str, Any]:
         return {}
     refs = data.get("refs") if isinstance(data, dict) else None
     return refs if isinstance(refs, dict) else {}
+
+
+def _index_entry(index: dict[str, Any], ref: str) -> dict[str, Any]:
+    """What the index says about `ref`, or {} when it knows nothing usable (a hand-edited or
+    damaged refs.json is a cache miss, not a crash)."""
+    entry = index.get(ref)
+    return entry if isinstance(entry, dict) and isinstance(entry.get("commit"), str) and entry["commit"] else {}
 
 
 def _record(repo_dir: Path, spec: RepoSpec, ref: str, commit: str, kind: str) -> None:

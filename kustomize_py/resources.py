@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class ResourceList:
         self._keys: dict[tuple[str, ...], Resource] = {}
         self.append_all(items)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Resource]:
         return iter(self.items)
 
     def __len__(self) -> int:

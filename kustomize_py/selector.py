@@ -85,35 +85,36 @@ def parse_label_selector(text: str) -> Callable[[dict[str, str]], bool] | None:
     text = text.strip()
     if not text:
         return None
-    reqs: list[Callable[[dict[str, str]], bool]] = []
-    for part in _split_top(text):
-        m = _REQ.match(part)
-        if not m:
-            raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
-        key, neg, op, val, setop = m["key"], m["neg"], m["op"], m["val"], m["setop"]
-        if neg:
-            if op or setop:
-                raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
-            reqs.append(lambda l, k=key: k not in l)
-        elif setop:
-            values = {v.strip() for v in m["set"].split(",") if v.strip()}
-            if setop == "in":
-                reqs.append(lambda l, k=key, vs=values: k in l and l[k] in vs)
-            else:
-                reqs.append(lambda l, k=key, vs=values: k not in l or l[k] not in vs)
-        elif op in ("=", "=="):
-            reqs.append(lambda l, k=key, v=val: l.get(k) == v)
-        elif op == "!=":
-            reqs.append(lambda l, k=key, v=val: l.get(k) != v)
-        elif op in (">", "<"):
-            try:
-                bound = int(val)
-            except ValueError:
-                raise KpyError(f"for '{op}' operator, the value must be an integer: {part!r}") from None
-            reqs.append(lambda l, k=key, b=bound, o=op: _cmp_int(l.get(k), b, o))
-        else:
-            reqs.append(lambda l, k=key: k in l)
+    reqs = [_requirement(part, text) for part in _split_top(text)]
     return lambda labels: all(r(labels) for r in reqs)
+
+
+def _requirement(part: str, text: str) -> Callable[[dict[str, str]], bool]:
+    """One requirement of the selector `text` as a predicate on a label map."""
+    m = _REQ.match(part)
+    if not m:
+        raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
+    key, neg, op, val, setop = m["key"], m["neg"], m["op"], m["val"], m["setop"]
+    if neg:
+        if op or setop:
+            raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
+        return lambda labels: key not in labels
+    if setop:
+        values = {v.strip() for v in m["set"].split(",") if v.strip()}
+        if setop == "in":
+            return lambda labels: key in labels and labels[key] in values
+        return lambda labels: key not in labels or labels[key] not in values
+    if op in ("=", "=="):
+        return lambda labels: labels.get(key) == val
+    if op == "!=":
+        return lambda labels: labels.get(key) != val
+    if op in (">", "<"):
+        try:
+            bound = int(val)
+        except ValueError:
+            raise KpyError(f"for '{op}' operator, the value must be an integer: {part!r}") from None
+        return lambda labels: _cmp_int(labels.get(key), bound, op)
+    return lambda labels: key in labels
 
 
 def _cmp_int(value: str | None, bound: int, op: str) -> bool:

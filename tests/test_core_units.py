@@ -315,3 +315,14 @@ def test_non_mapping_annotations_are_a_clear_error(tmp_path):
                      "kustomization.yaml": "resources: [cm.yaml]\n"})
     with pytest.raises(KpyError, match="metadata.annotations must be a mapping"):
         kustomize_py.build(tmp_path)
+
+
+def test_records_are_unhashable_unless_frozen():
+    # Record leaves __hash__ to Python's rule for classes defining __eq__ (set to None)
+    from kustomize_py.pipeline import BuildOptions
+
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(BuildOptions())
+    assert BuildOptions() == BuildOptions() and BuildOptions() != BuildOptions(enable_helm=True)
+    assert hash(Loader("/a")) == hash(Loader("/a")) and Loader("/a") == Loader("/a")
+    assert {Loader("/a"), Loader("/a"), Loader("/b")} == {Loader("/a"), Loader("/b")}

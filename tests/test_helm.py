@@ -282,3 +282,20 @@ def test_origin_annotations_match_reference(tmp_path: Path, fake_helm: Path) -> 
     _calls(tmp_path)
     expected, _ = _reference(app, fake_helm, tmp_path)
     assert ours == expected
+
+
+def test_build_options_override_each_charts_versions_and_debug(tmp_path: Path, fake_helm: Path) -> None:
+    # the reference's --helm-kube-version/--helm-api-versions/--helm-debug, carried by BuildOptions
+    from kustomize_py.loader import Loader
+    from kustomize_py.pipeline import BuildOptions, Target
+    from kustomize_py.transformers.helm import configure
+
+    app = _app(tmp_path, FULL, chart_home="my-charts")
+    chart = {"name": "mychart", "kubeVersion": "1.30", "apiVersions": ["example.com/v1"]}
+    plain = BuildOptions(enable_helm=True, helm_command=str(fake_helm))
+    c = configure(Target.at(Loader.at(app), plain), chart)
+    assert (c["kubeVersion"], c["apiVersions"], c.get("debug")) == ("1.30", ["example.com/v1"], None)
+    options = BuildOptions(enable_helm=True, helm_command=str(fake_helm), helm_kube_version="1.31",
+                           helm_api_versions=("x.io/v1", "y.io/v2"), helm_debug=True)
+    c = configure(Target.at(Loader.at(app), options), chart)
+    assert (c["kubeVersion"], c["apiVersions"], c["debug"]) == ("1.31", ["x.io/v1", "y.io/v2"], True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -241,6 +242,19 @@ def test_unreachable_remote_falls_back_to_cached_branch(tmp_path: Path, repo: Pa
     result = build(overlay)
     assert "level: two" in result.yaml
     assert any("using cached commit" in w for w in result.warnings)
+
+
+def test_damaged_cache_index_entry_is_a_cache_miss(tmp_path: Path, repo: Path, git_log: Path) -> None:
+    overlay = _overlay(tmp_path, f"file://{repo}//base?ref=v1")
+    first = build(overlay).yaml
+    (index,) = (tmp_path / "cache").glob("*/refs.json")
+    for junk in ("abc", {"kind": "tag"}, {"commit": 7}, {"commit": ""}):
+        data = json.loads(index.read_text())
+        data["refs"]["v1"] = junk
+        index.write_text(json.dumps(data))
+        git_log.write_text("")
+        assert build(overlay).yaml == first, junk  # resolved again instead of a TypeError/KeyError
+        assert [c.split(" ")[0] for c in _network_calls(git_log)] == ["ls-remote"], junk
 
 
 def test_missing_ref_is_a_clear_error(tmp_path: Path, repo: Path, git_log: Path) -> None:

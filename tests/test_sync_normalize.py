@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from kustomize_py.sync.keys import ResourceKey
 from kustomize_py.sync.normalize import (
     diff_manifests,
+    diff_objects,
     generated_base,
     normalize,
     pair_generated,
@@ -76,3 +79,8 @@ def test_diff_order_unchanged_and_colour():
     assert "\x1b[" not in plain and "\x1b[32m+" in coloured and "\x1b[31m-" in coloured
     assert '-  a: "1"' in plain and '+  a: "2"' in plain
     assert render_diffs([]) == ""
+
+
+def test_diff_objects_needs_one_side() -> None:
+    with pytest.raises(ValueError, match="old or a new object"):
+        diff_objects(None, None)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("affected", help="overlays affected by the files changed between two Git refs")
     p.add_argument("root", nargs="?", default=".", help="repository root (default: .)")
     p.add_argument("--base", help="the ref to compare with (e.g. origin/main)")

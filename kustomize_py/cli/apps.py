@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("apps", help="Argo CD Application coverage for every workload x environment")
     p.add_argument("action", choices=["check", "generate"], help="check: report gaps; generate: write them")
     p.add_argument("root", nargs="?", default=".", help="repository root (default: .)")

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     import argparse
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="render a kustomization directory (like `kustomize build`)")
     p.add_argument("path", nargs="?", default=".", help="kustomization directory (default: .)")
     p.add_argument("-o", "--output", help="write to FILE, or one file per resource into an existing DIR "
@@ -37,6 +37,7 @@ def simple_args(argv: list[str]) -> argparse.Namespace | None:
         return None
     from types import SimpleNamespace
 
+    # A duck-typed stand-in for argparse.Namespace (argparse itself is what this avoids importing).
     return SimpleNamespace(  # type: ignore[return-value]
         version=False, command="build", path=argv[1] if len(argv) > 1 else ".", output=None, all_root=None,
         jobs=1, load_restrictor="LoadRestrictionsRootOnly", enable_helm=False, helm_command="helm",

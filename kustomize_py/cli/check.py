@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="render every overlay; report build errors, plaintext Secrets, "
                                      "broken SealedSecrets, missing Applications, risky deletion settings")
     p.add_argument("root", nargs="?", default=".", help="repository root (default: .)")

@@ -6,7 +6,7 @@ import argparse
 import json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("envdiff", help="diff two overlays (staging vs production) or one overlay at two Git refs")
     p.add_argument("overlays", nargs="+", metavar="OVERLAY", help="one overlay with --ref, or two overlays")
     p.add_argument("--ref", action="append", default=[], metavar="REF",

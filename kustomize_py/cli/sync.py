@@ -30,7 +30,7 @@ def _common(p: argparse.ArgumentParser, *, many: bool = False) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for CI)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from kustomize_py.cli import COMMANDS
 
     # The dispatcher calls register once per COMMANDS entry naming this module, in order, and adds
@@ -193,8 +193,8 @@ def _status(args: argparse.Namespace, root: Path, backend: Any) -> int:
             if "error" in entry:
                 print(f"{entry['app']}: Unknown: {entry['error']}")
                 continue
-            counts = ", ".join(f"{n} {s}" for s, n in entry["counts"].items() if n)
-            print(f"{entry['app']}: {entry['status']} ({counts or 'no objects'})")
+            summary = ", ".join(f"{n} {s}" for s, n in entry["counts"].items() if n)
+            print(f"{entry['app']}: {entry['status']} ({summary or 'no objects'})")
             for o in entry["objects"]:
                 if o["status"] != "synced":
                     print(f"  {o['status']:<12} {o['kind']} {o['namespace'] + '/' if o['namespace'] else ''}{o['name']}")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("tree", help="the repo as a workload x environment matrix, with each overlay's changes")
     p.add_argument("root", nargs="?", default=".", help="repository root (default: .)")
     p.add_argument("--format", choices=["text", "json"], default="text")

@@ -121,6 +121,8 @@ def go_float(f: float) -> str:
     if 1e-6 <= abs(f) < 1e21:
         return format(shortest, "f")
     sign, digits, exponent = shortest.as_tuple()
+    if not isinstance(exponent, int):  # 'n', 'N' or 'F' only for NaN and infinities, refused above
+        raise GeneratorError(f"cannot hash the unsupported number {f!r}")
     mantissa = "".join(map(str, digits)).rstrip("0") or "0"
     exp10 = exponent + len(digits) - 1
     text = ("-" if sign else "") + mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")

@@ -268,7 +268,7 @@ def seal_all(
     root_path = Path(root)
     if not root_path.is_dir():
         raise SealError("not a directory", path=str(root))
-    by_env = dict(certs) if isinstance(certs, Mapping) else {None: certs}
+    by_env: dict[str | None, RSAPublicKey] = dict(certs) if isinstance(certs, Mapping) else {None: certs}
     key_ids = {codec.fingerprint(k.public_key()): k for k in private_keys}
     cert_ids = {env: codec.fingerprint(pub) for env, pub in by_env.items()}
     if private_keys and not set(key_ids) & set(cert_ids.values()):

@@ -165,7 +165,7 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
     for step in runnable:
         if step.action in (APPLY, HOOK) and step.change != UNCHANGED and step.key not in skip_dry:
             try:
-                backend.apply(step.desired, dry_run=True, force=_force(step, options))  # type: ignore[arg-type]
+                backend.apply(step.to_apply, dry_run=True, force=_force(step, options))
             except KpyError as err:
                 errors[step.key] = str(err)
     if errors or options.dry_run:
@@ -242,7 +242,7 @@ def _run_group(group: list[Step], backend: Backend, options: SyncOptions, add: C
                 continue
             if step.action == HOOK and step.live is not None and order.BEFORE_HOOK_CREATION in step.delete_policies:
                 backend.delete(step.key, propagation="foreground")
-            backend.apply(step.desired, force=_force(step, options))  # type: ignore[arg-type]
+            backend.apply(step.to_apply, force=_force(step, options))
             if step.action == HOOK:
                 hooks[step.key] = (step, True)
             add(_result(step, "created" if step.change == CREATE or step.action == HOOK else "configured"))
@@ -351,12 +351,12 @@ def plan_diff(p: Plan, *, include_extraneous: bool = True) -> list[ResourceDiff]
     new: list[dict[str, Any]] = []
     for step in p.steps:
         if step.action == APPLY:
-            want = _display(step.desired)  # type: ignore[arg-type]
+            want = _display(step.to_apply)
             new.append(want)
             if step.live is not None:
                 old.append(project(_display(step.live), want))
         elif step.action == PRUNE:
-            old.append(_display(step.live))  # type: ignore[arg-type]
+            old.append(_display(step.to_prune))
     if include_extraneous:
         old.extend(_display(e.live) for e in p.extraneous)
     return diff_manifests(old, new)

@@ -56,7 +56,7 @@ def _fold_string_data(secret: dict[str, Any]) -> None:
 
 
 def is_secret(obj: dict[str, Any] | None) -> bool:
-    return bool(obj) and obj.get("kind") == "Secret" and "/" not in str(obj.get("apiVersion", "v1"))
+    return obj is not None and obj.get("kind") == "Secret" and "/" not in str(obj.get("apiVersion", "v1"))
 
 
 def redact_pair(old: dict[str, Any] | None, new: dict[str, Any] | None
@@ -128,8 +128,8 @@ class ResourceDiff:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"action": self.action, **_key_dict(self.key), "diff": "\n".join(self.lines)}
-        if self.renamed:
-            out["oldName"] = self.old_key.name  # type: ignore[union-attr]
+        if self.old_key is not None and self.renamed:
+            out["oldName"] = self.old_key.name
         return out
 
 
@@ -153,7 +153,10 @@ def diff_objects(old: dict[str, Any] | None, new: dict[str, Any] | None, *, reda
         new = normalize(new) if new is not None else None
     if redact:
         old, new = redact_pair(old, new)
-    key = key_of(new if new is not None else old)  # type: ignore[arg-type]
+    either = new if new is not None else old
+    if either is None:
+        raise ValueError("diff_objects needs an old or a new object")
+    key = key_of(either)
     old_key = key_of(old) if old is not None else None
     action = ADDED if old is None else REMOVED if new is None else UNCHANGED if old == new else MODIFIED
     lines: list[str] = []
@@ -199,8 +202,8 @@ def render_diffs(diffs: list[ResourceDiff], *, colour: bool = False) -> str:
     chunks: list[str] = []
     for d in diffs:
         title = f"{d.key}"
-        if d.renamed:
-            title += f" (was {d.old_key.name})"  # type: ignore[union-attr]
+        if d.old_key is not None and d.renamed:
+            title += f" (was {d.old_key.name})"
         head = f"=== {d.action}: {title}"
         chunks.append(f"\x1b[1m{head}{_RESET}" if colour else head)
         for line in d.lines:

@@ -59,6 +59,20 @@ class Step:
     delete_policies: tuple[str, ...] = ()
     reason: str = ""
 
+    @property
+    def to_apply(self) -> dict[str, Any]:
+        """`desired`, which apply and hook steps always have."""
+        if self.desired is None:
+            raise SyncError(f"{self.action} step for {self.key} has no object to apply")
+        return self.desired
+
+    @property
+    def to_prune(self) -> dict[str, Any]:
+        """`live`, which prune steps always have."""
+        if self.live is None:
+            raise SyncError(f"{self.action} step for {self.key} has no live object")
+        return self.live
+
     def to_dict(self) -> dict[str, Any]:
         return {"action": self.action, "change": self.change, "phase": self.phase, "wave": self.wave,
                 "group": self.key.group, "kind": self.key.kind, "namespace": self.key.namespace,
@@ -110,7 +124,7 @@ def _set_metadata(obj: dict[str, Any], section: str, name: str, value: str) -> N
     meta[section][name] = value
 
 
-class CreatedNamespace(dict):  # type: ignore[type-arg]
+class CreatedNamespace(dict):
     """The destination Namespace that `CreateNamespace=true` adds. Like Argo CD, the app creates it
     when missing but does not track it: several apps may share it, and none prunes it."""
 

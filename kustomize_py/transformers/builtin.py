@@ -7,6 +7,7 @@ itself on the resources (origin or transformation annotations) like the referenc
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -31,13 +32,17 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
     def items() -> list[Any]:
         return ra.resources.items
 
+    def on_items(fn: Callable[[list[Any], Any, Any], None], arg: Any, specs_key: str) -> Callable[[], None]:
+        """A step running `fn` on the resources as they are then, with `arg` and the field specs."""
+        return lambda: fn(items(), arg, cfg.get(specs_key))
+
     from kustomize_py.transformers import patch
 
     if k.get("patchesStrategicMerge"):
         out.append(("PatchStrategicMergeTransformer",
                     lambda: patch.apply_strategic_merge_files(target, ra, k.get("patchesStrategicMerge"))))
     for entry in k.get("patches", []):
-        out.append(("PatchTransformer", lambda e=entry: patch.apply_patches(target, ra, [e])))
+        out.append(("PatchTransformer", partial(patch.apply_patches, target, ra, [entry])))
     if k.get("namespace"):
         from kustomize_py.transformers.namespace import set_namespace
 
@@ -62,17 +67,17 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
         out.append(("AnnotationsTransformer",
                     lambda: add_pairs(items(), _strmap(k.get("commonAnnotations")), cfg.get("commonAnnotations"))))
     for entry in k.get("patchesJson6902", []):
-        out.append(("PatchJson6902Transformer", lambda e=entry: patch.apply_json6902_entries(target, ra, [e])))
+        out.append(("PatchJson6902Transformer", partial(patch.apply_json6902_entries, target, ra, [entry])))
     for replica in k.get("replicas", []):
         from kustomize_py.transformers.replicas import set_replicas
 
-        out.append(("ReplicaCountTransformer", lambda r=replica: set_replicas(items(), r, cfg.get("replicas"))))
+        out.append(("ReplicaCountTransformer", on_items(set_replicas, replica, "replicas")))
     for image in k.get("images", []):
         from kustomize_py.transformers.images import set_images
 
         if not isinstance(image, dict):
             raise KustomizationError("images entries must be mappings", path=k.path, field="images")
-        out.append(("ImageTagTransformer", lambda i=image: set_images(items(), i, cfg.get("images"))))
+        out.append(("ImageTagTransformer", on_items(set_images, image, "images")))
     if k.get("replacements"):
         from kustomize_py.transformers.replacements import run_replacements
 
@@ -102,7 +107,11 @@ def label_steps(target: Target, ra: Accumulator) -> list[Callable[[], None]]:
 
     k = target.kustomization
     cfg = ra.config
-    out = []
+    out: list[Callable[[], None]] = []
+
+    def add(pairs: dict[str, str], specs: list[FieldSpec]) -> Callable[[], None]:
+        return lambda: add_pairs(ra.resources.items, pairs, specs)
+
     for entry in k.get("labels") or []:
         if not isinstance(entry, dict):
             raise KustomizationError("labels entries must be mappings", path=k.path, field="labels")
@@ -114,7 +123,7 @@ def label_steps(target: Target, ra: Accumulator) -> list[Callable[[], None]]:
             if entry.get("includeTemplates"):
                 specs = merge_specs(specs, cfg.get("templateLabels"))
             specs = merge_specs(specs, [FieldSpec("metadata/labels", create=True)])
-        out.append(lambda p=pairs, s=specs: add_pairs(ra.resources.items, p, s))
+        out.append(add(pairs, specs))
     common = _strmap(k.get("commonLabels") or {})
     out.append(lambda: add_pairs(ra.resources.items, common, cfg.get("commonLabels")))
     return out

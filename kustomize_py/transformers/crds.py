@@ -83,7 +83,8 @@ def _load(tc: TransformerConfig, kind: str, api_map: dict[str, Any], type_name: 
             tc.specs["namePrefix"] = [*tc.get("namePrefix"), fs(here)]
         version, ref_kind = spec.get(X_VERSION), spec.get(X_KIND)
         if isinstance(version, str) and isinstance(ref_kind, str):
-            key = spec.get(X_NAME_KEY) if isinstance(spec.get(X_NAME_KEY), str) else "name"
+            name_key = spec.get(X_NAME_KEY)
+            key = name_key if isinstance(name_key, str) else "name"
             tc.name_reference.append({"group": "", "version": version, "kind": ref_kind,
                                       "fieldSpecs": [fs([*here, key])]})
         ref = spec.get("$ref")

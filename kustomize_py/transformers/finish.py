@@ -72,10 +72,10 @@ def _clean_annotations(res: Resource, with_origin: bool, with_transformations: b
         if not isinstance(ann, dict):
             ann = meta["annotations"] = {}
         ann.update(extra)
-    meta = res.obj.get("metadata")
-    if not isinstance(meta, dict):
+    metadata = res.obj.get("metadata")
+    if not isinstance(metadata, dict):
         return
-    ann = meta.get("annotations")
+    ann = metadata.get("annotations")
     if isinstance(ann, dict) and ann:
         # the reference re-sets annotations as strings when it strips its build annotations
         for key, value in ann.items():
@@ -83,10 +83,10 @@ def _clean_annotations(res: Resource, with_origin: bool, with_transformations: b
                 ann[key] = go_string(value)
             elif value.__class__ is not str:
                 ann[key] = str(value)  # a folded scalar's text as read, without its style
-    elif "annotations" in meta and (res.touched_annotations or not (with_origin and with_transformations)):
+    elif "annotations" in metadata and (res.touched_annotations or not (with_origin and with_transformations)):
         # Removing its origin or transformer annotation, the reference re-sets every resource's
         # annotations from a string map, so an empty or null `annotations:` disappears.
-        del meta["annotations"]
+        del metadata["annotations"]
 
 
 _ORIGIN_ORDER = ("path", "repo", "ref", "configuredIn", "configuredBy")

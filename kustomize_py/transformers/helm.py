@@ -76,12 +76,12 @@ def configure(target: Target, config: dict[str, Any]) -> dict[str, Any]:
     if not opts.helm_command:
         raise _config_error(target, config, "must specify --helm-command")
     c = dict(config)
-    # command-line settings win over the kustomization's (BuildOptions may carry them)
-    if getattr(opts, "helm_kube_version", ""):
+    # command-line settings win over the kustomization's
+    if opts.helm_kube_version:
         c["kubeVersion"] = opts.helm_kube_version
-    if getattr(opts, "helm_api_versions", None):
+    if opts.helm_api_versions:
         c["apiVersions"] = list(opts.helm_api_versions)
-    if getattr(opts, "helm_debug", False):
+    if opts.helm_debug:
         c["debug"] = True
     if not c.get("name"):
         raise _config_error(target, config, "chart name cannot be empty")

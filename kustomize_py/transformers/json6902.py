@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import PatchError
 
@@ -48,7 +48,12 @@ def parse_json6902(text: str | bytes, source: str = "<patch>") -> list[dict[str,
 def _load_yaml11(text: str, source: str) -> Any:
     import yaml
 
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    if TYPE_CHECKING:
+        from yaml import SafeLoader as _SafeLoader
+    else:  # libyaml's loader when PyYAML has it
+        _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(_SafeLoader):
         pass
 
     # go-yaml v2 (behind sigs.k8s.io/yaml) reads y/Y/n/N as booleans too, and keeps timestamps

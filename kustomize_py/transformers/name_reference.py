@@ -214,7 +214,7 @@ def _subset_has_org_ns(ctx: _Context, referrer: _Info, rb_ns: set[str], ns: str)
 def _role_binding_namespaces(referrer: _Info) -> set[str]:
     if referrer.kind != "RoleBinding":
         return set()
-    out = set()
+    out: set[str] = set()
     subjects = referrer.res.obj.get("subjects")
     if not isinstance(subjects, list):
         return out

@@ -72,8 +72,7 @@ def _patch_annotations(doc: Any, nulls_delete: bool) -> None:
     from kustomize_py.yaml.load import BlankNullMap, RawScalar
 
     meta = doc.get("metadata") if isinstance(doc, dict) else None
-    ann = meta.get("annotations") if isinstance(meta, dict) else None
-    if not isinstance(ann, dict):
+    if not isinstance(meta, dict) or not isinstance(ann := meta.get("annotations"), dict):
         return
     if nulls_delete:
         for key, value in ann.items():
@@ -246,11 +245,13 @@ def _apply_json(res: Resource, ops: list[dict[str, Any]], source: str) -> None:
     # The reference keeps its build bookkeeping (previous ids, affixes, generator behaviour, origin)
     # as annotations while building, so `add /metadata/annotations/x` works on a resource that
     # has none of its own; an empty map stands in for them and goes again if still empty.
-    stand_in = isinstance(meta, dict) and meta.get("annotations") is None and _has_build_annotations(res)
-    if stand_in:
-        meta["annotations"] = {}
-    elif isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
-        _annotations_through_json(meta["annotations"])
+    stand_in = False
+    if isinstance(meta, dict):
+        if meta.get("annotations") is None and _has_build_annotations(res):
+            stand_in = True
+            meta["annotations"] = {}
+        elif isinstance(meta.get("annotations"), dict):
+            _annotations_through_json(meta["annotations"])
     res.obj = apply_json6902(res.obj, ops, source)
     meta = res.obj.get("metadata")
     if stand_in and isinstance(meta, dict) and meta.get("annotations") == {}:

@@ -23,10 +23,6 @@ from kustomize_py.yaml.scalars import (
     timestamp_text,
 )
 
-try:
-    from yaml._yaml import CParser as _CParser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN = "!<plain>"  # our tag for untagged plain scalars: resolved by read_plain below
@@ -45,43 +41,43 @@ def _allowed_alias_ratio(decoded: int) -> float:
     return 0.99 - 0.89 * (decoded - _ALIAS_LOW) / (_ALIAS_HIGH - _ALIAS_LOW)
 
 
-if _CParser is not None:
+class _PlainTags:
+    """Tag resolution for the parser: none here; tags are resolved later, knowing the scalar style."""
 
-    class _Parser(_CParser):  # type: ignore[misc, valid-type]
-        """libyaml's parser and composer; tags are resolved later, knowing the scalar style."""
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
-        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-            if kind is ScalarNode:
-                return _PLAIN if implicit[0] else _STR
-            return _SEQ if kind is SequenceNode else _MAP
+    def descend_resolver(self, *args: Any) -> None:
+        pass
 
-        def descend_resolver(self, *args: Any) -> None:
-            pass
+    def ascend_resolver(self, *args: Any) -> None:
+        pass
 
-        def ascend_resolver(self, *args: Any) -> None:
-            pass
 
-else:  # pragma: no cover - PyYAML built without libyaml
+class _PureParser(  # pragma: no cover - only for PyYAML built without libyaml
+    _pyyaml.reader.Reader, _pyyaml.scanner.Scanner, _pyyaml.parser.Parser, _pyyaml.composer.Composer
+):
+    def __init__(self, stream: str) -> None:
+        _pyyaml.reader.Reader.__init__(self, stream)
+        _pyyaml.scanner.Scanner.__init__(self)
+        _pyyaml.parser.Parser.__init__(self)
+        _pyyaml.composer.Composer.__init__(self)
 
-    class _Parser(  # type: ignore[no-redef]
-        _pyyaml.reader.Reader, _pyyaml.scanner.Scanner, _pyyaml.parser.Parser, _pyyaml.composer.Composer
-    ):
-        def __init__(self, stream: str) -> None:
-            _pyyaml.reader.Reader.__init__(self, stream)
-            _pyyaml.scanner.Scanner.__init__(self)
-            _pyyaml.parser.Parser.__init__(self)
-            _pyyaml.composer.Composer.__init__(self)
 
-        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-            if kind is ScalarNode:
-                return _PLAIN if implicit[0] else _STR
-            return _SEQ if kind is SequenceNode else _MAP
+# libyaml's parser and composer when PyYAML has them; the type checker is shown that one.
+if TYPE_CHECKING:
+    from yaml._yaml import CParser as _ParserBase
+else:
+    try:
+        from yaml._yaml import CParser as _ParserBase
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        _ParserBase = _PureParser
 
-        def descend_resolver(self, *args: Any) -> None:
-            pass
 
-        def ascend_resolver(self, *args: Any) -> None:
-            pass
+class _Parser(_PlainTags, _ParserBase):
+    """Composes the node tree, every node tagged by _PlainTags."""
 
 
 class TimestampKey:
@@ -103,7 +99,7 @@ class TimestampKey:
         return f"TimestampKey({self.text!r})"
 
 
-class BlankNullMap(dict):  # type: ignore[type-arg]
+class BlankNullMap(dict):
     """A mapping read from YAML where some keys have an empty value (`key:` with nothing after it).
 
     Kustomize's strategic merge drops such fields from the patched resource while keeping ones

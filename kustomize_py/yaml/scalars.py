@@ -10,6 +10,9 @@ TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up t
 if TYPE_CHECKING:
     from typing import Any
 
+    # year, month, day, hour, minute, second, nanoseconds, zone offset in seconds (None: no zone)
+    Timestamp = tuple[int, int, int, int, int, int, int, int | None]
+
 # Plain scalars whose meaning comes from a fixed table. v3 (used to read resources) knows only
 # YAML 1.2 booleans; v2 (used to print them) also knows the YAML 1.1 ones, so it quotes those.
 _NAN = float("nan")
@@ -133,7 +136,7 @@ def _days_in(month: int, year: int) -> int:
     return _MONTH_DAYS[month - 1]
 
 
-def parse_timestamp(s: str) -> tuple[int, ...] | None:
+def parse_timestamp(s: str) -> Timestamp | None:
     """(y, mo, d, h, mi, s, nsec, offset_seconds or None) when go-yaml reads `s` as a timestamp."""
     if len(s) < 5 or s[4] != "-" or not s[:4].isascii() or not s[:4].isdigit():
         return None
@@ -164,7 +167,7 @@ def parse_timestamp(s: str) -> tuple[int, ...] | None:
     return (year, month, day, hour, minute, sec, nsec, offset)
 
 
-def rfc3339nano(ts: tuple[int, ...]) -> str:
+def rfc3339nano(ts: Timestamp) -> str:
     """How Go's time.Time prints as JSON (RFC 3339 with trimmed nanoseconds)."""
     year, month, day, hour, minute, sec, nsec, offset = ts
     out = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{sec:02d}"

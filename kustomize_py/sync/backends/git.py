@@ -88,10 +88,10 @@ class GitBackend(BackendBase):
         batch = self._git("cat-file", "--batch", input="".join(f"{sha}\n" for _, sha in entries).encode()).stdout
         out: dict[str, bytes] = {}
         pos = 0
-        for path, _sha in entries:
+        for name, _sha in entries:
             header_end = batch.index(b"\n", pos)
             size = int(batch[pos:header_end].split()[2])
-            out[path[len(app) + 1:]] = batch[header_end + 1: header_end + 1 + size]
+            out[name[len(app) + 1:]] = batch[header_end + 1: header_end + 1 + size]
             pos = header_end + 1 + size + 1
         return out
 

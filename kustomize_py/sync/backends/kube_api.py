@@ -97,7 +97,7 @@ class KubeApiBackend(BackendBase):
             raise self._error(f"apply {key} after delete", err) from None
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground") -> bool:
-        body = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation.capitalize()}
+        body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation.capitalize()}
         if dry_run:
             body["dryRun"] = ["All"]
         try:
