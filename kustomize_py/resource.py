@@ -77,7 +77,14 @@ def id_of(obj: dict[str, Any]) -> ResId:
 
 
 def _str(v: Any) -> str:
-    return v if isinstance(v, str) else ("" if v is None else str(v))
+    if isinstance(v, str):
+        return v
+    if v is None:
+        return ""
+    # The reference reads names and namespaces as the scalar's text: `name: 007` is "007".
+    from kustomize_py.yaml.scalars import text_of  # rare: kept out of this module's imports
+
+    return text_of(v)
 
 
 class Resource:

@@ -18,9 +18,12 @@ from kustomize_py.errors import YamlError
 from kustomize_py.yaml.folded import FoldedStr, settle
 from kustomize_py.yaml.scalars import (
     READ_TABLE,
+    TEXTED,
     TimestampRangeError,
+    drop_text,
     read_plain,
     timestamp_text,
+    with_text,
 )
 
 try:
@@ -117,17 +120,20 @@ class BlankNullMap(dict):  # type: ignore[type-arg]
         self.blank = blank
 
 
+_COPIED = (dict, list, FoldedStr, *TEXTED)
+
+
 def plain_copy(value: Any) -> Any:
-    """A deep copy as plain dicts and lists, forgetting which nulls were blank and which strings
-    were folded scalars (as a JSON round trip in the reference does)."""
+    """A deep copy as plain dicts and lists, forgetting which nulls were blank, which strings
+    were folded scalars and how numbers were written (as a JSON round trip in the reference does:
+    after a JSON patch `name: 010` is the number 8, matched as "8")."""
     if isinstance(value, dict):
-        return {k: plain_copy(v) if isinstance(v, (dict, list, FoldedStr)) else v
-                for k, v in value.items()}
+        return {k: plain_copy(v) if isinstance(v, _COPIED) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [plain_copy(v) if isinstance(v, (dict, list, FoldedStr)) else v for v in value]
+        return [plain_copy(v) if isinstance(v, _COPIED) else v for v in value]
     if value.__class__ is FoldedStr:
         return settle(value)
-    return value
+    return drop_text(value)
 
 
 # _FLOW_TIMESTAMP: inside a flow collection (`[...]`, `{...}`) a plain timestamp with a time part
@@ -198,7 +204,7 @@ def _tagged_scalar(node: Any) -> Any:
     if short == "!!int" and isinstance(got, int) and not isinstance(got, bool):
         return got
     if short == "!!float" and isinstance(got, (int, float)) and not isinstance(got, bool):
-        return float(got)
+        return with_text(float(got), value)
     if short == "!!merge" and value == "<<":
         return value
     kinds = {bool: "!!bool", int: "!!int", float: "!!float", type(None): "!!null"}
@@ -426,13 +432,13 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _json_int(text: str) -> int | float:
     value = int(text)
     if -(1 << 63) <= value < (1 << 64):
-        return value
-    return float(text)  # go-yaml reads integers past 64 bits as floats
+        return value if value or text == "0" else with_text(value, text)  # `-0` keeps its text
+    return with_text(float(text), text)  # go-yaml reads integers past 64 bits as floats
 
 
 def _json_float(text: str) -> float | str:
     value = float(text)
-    return text if value in (float("inf"), float("-inf")) else value
+    return text if value in (float("inf"), float("-inf")) else with_text(value, text)
 
 
 def _json_constant(name: str) -> Any:
