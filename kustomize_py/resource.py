@@ -77,7 +77,14 @@ def id_of(obj: dict[str, Any]) -> ResId:
 
 
 def _str(v: Any) -> str:
-    return v if isinstance(v, str) else ("" if v is None else str(v))
+    if isinstance(v, str):
+        return v
+    if v is None:
+        return ""
+    # The reference reads names and namespaces as the scalar's text: `name: 007` is "007".
+    from kustomize_py.yaml.scalars import text_of  # rare: kept out of this module's imports
+
+    return text_of(v)
 
 
 class Resource:
@@ -158,10 +165,10 @@ class Resource:
             meta = self.obj["metadata"] = {}
         return meta
 
-    def set_name(self, name: str) -> None:
+    def set_name(self, name: Any) -> None:  # a str, or a number that keeps its text
         self.meta()["name"] = name
 
-    def set_namespace(self, ns: str) -> None:
+    def set_namespace(self, ns: Any) -> None:
         meta = self.meta()
         if ns:
             meta["namespace"] = ns

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from kustomize_py.errors import KpyError
 from kustomize_py.resource import Resource
+from kustomize_py.yaml.scalars import text_of
 
 _FIELDS = ("group", "version", "kind", "name", "namespace")
 
@@ -71,7 +72,8 @@ def select(resources: Iterable[Resource], sel: dict[str, Any]) -> list[Resource]
 
 
 def _strmap(m: dict[Any, Any]) -> dict[str, str]:
-    return {str(k): ("true" if v is True else "false" if v is False else _s(v)) for k, v in m.items()}
+    # Label and annotation values are compared by their text (`a: 007` is selected by a=007).
+    return {str(k): v if v.__class__ is str else text_of(v) for k, v in m.items()}
 
 
 _REQ = re.compile(

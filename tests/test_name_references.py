@@ -44,12 +44,7 @@ ERROR_CASES = [c for c in CASES if (c / "expected-error.txt").is_file()]
 ERROR_PHRASES = {"ambiguous_referral": "found multiple possible referrals: "}
 
 # Cases where kpy knowingly differs from the reference: name -> reason (each an xfail(strict)).
-KNOWN_DIFFERENCES: dict[str, str] = {
-    "octal_looking_names": (
-        "an unquoted `007` is loaded as the int 7, so kpy looks for a ServiceAccount \"7\" and keeps "
-        "`7`; the reference matches the scalar's text \"007\" and writes p-007 (the loader drops "
-        "the source text before name references run)"),
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def _param(case: Path) -> Any:

@@ -10,6 +10,7 @@ import pytest
 
 from kustomize_py.errors import YamlError
 from kustomize_py.yaml import dump_all, load, load_all
+from kustomize_py.yaml.scalars import drop_text, text_of
 from tests.test_yaml_emit import reference_build
 
 SCALARS = [
@@ -49,7 +50,12 @@ SCALARS = [
 @pytest.mark.parametrize("text,expected", SCALARS)
 def test_plain_scalar_rules(text, expected):
     got = load(f"k: {text}\n")["k"]
-    assert type(got) is type(expected)
+    assert type(drop_text(got)) is type(expected)
+    if type(expected) in (int, float):
+        # A number keeps the text it was written with when that is not its own spelling: the
+        # reference matches names and labels by text (`007` is not "7").
+        assert text_of(got) == text
+        assert (type(got) in (int, float)) == (text == (str(expected) if type(expected) is int else repr(expected)))
     if isinstance(expected, float):
         assert got == expected or (math.isnan(got) and math.isnan(expected))
     else:

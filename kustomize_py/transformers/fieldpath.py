@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from kustomize_py.errors import TransformerError
+from kustomize_py.yaml.scalars import with_text
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
 
@@ -118,6 +119,9 @@ def scalar_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    text = getattr(value, "yaml_text", None)
+    if text is not None:  # a number keeps the text it was written with (`007`, `0x1F`)
+        return text
     if isinstance(value, float):
         return _float_text(value)
     if isinstance(value, (dict, list)):
@@ -167,9 +171,9 @@ def resolve_plain(text: str) -> tuple[str, Any]:
         plain = text.replace("_", "")
         number = _go_int(plain)
         if number is not None:
-            return "int", number
+            return "int", with_text(number, text)
         if _YAML_FLOAT.match(plain):
-            return "float", float(plain)
+            return "float", with_text(float(plain), text)
     return "str", text
 
 
@@ -215,7 +219,7 @@ def retyped(old: Any, text: str) -> Any:
     if want == tag:
         return resolved
     if want == "float" and tag == "int":
-        return float(resolved)
+        return with_text(float(resolved), text)
     raise TransformerError(f"map[string]interface {{}}(nil): yaml: cannot decode !!{tag} `{text}` as a !!{want}")
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from kustomize_py.errors import TransformerError
 from kustomize_py.fieldspecs import FieldSpec
 from kustomize_py.resource import CLUSTER_NS, ResId, Resource
+from kustomize_py.yaml.scalars import text_of
 
 
 class _Info:
@@ -195,11 +196,8 @@ def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: F
 
 
 def _as_str(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
+    # A referring field is matched by the scalar's text: `007` finds "007", not "7".
+    return text_of(v)
 
 
 def _subset_has_org_ns(ctx: _Context, referrer: _Info, rb_ns: set[str], ns: str) -> bool:

@@ -125,6 +125,12 @@ def _apply_smp(target: Target, res: Resource, patch: Resource, schema: Any = Non
     from kustomize_py.merge import strategic_merge
 
     name, ns, kind = res.name, res.namespace, res.kind
+    # The reference writes the name and namespace back as their text in an untagged scalar, which
+    # reads as what it was: `name: 007` stays the number 7 (matched as "007"), not the string.
+    meta = res.obj.get("metadata")
+    written = (meta.get("name"), meta.get("namespace")) if isinstance(meta, dict) else (None, None)
+    name_value = written[0] if _non_string(written[0]) else name
+    ns_value = written[1] if _non_string(written[1]) else ns
     if patch.allow_name_change or patch.allow_kind_change:
         res.store_previous_id()
     body = dict(patch.obj)
@@ -140,9 +146,13 @@ def _apply_smp(target: Target, res: Resource, patch: Resource, schema: Any = Non
     if not patch.allow_kind_change:
         res.obj["kind"] = kind
     if not patch.allow_name_change:
-        res.set_name(name)
-    res.set_namespace(ns)
+        res.set_name(name_value)
+    res.set_namespace(ns_value if ns else ns)
     return True
+
+
+def _non_string(value: Any) -> bool:
+    return value is not None and not isinstance(value, (str, dict, list))
 
 
 def _find_by_id(ra: Accumulator, patch: Resource, what: str) -> Resource:

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 from kustomize_py.fieldspecs import FieldSpec
 from kustomize_py.fieldspecs.spec import SCALAR
 from kustomize_py.resource import Resource
+from kustomize_py.yaml.scalars import text_of
 
 # Kinds whose names a prefix or suffix never touches.
 _SKIP = (("", "CustomResourceDefinition"), ("apiregistration.k8s.io", "APIService"), ("", "Namespace"))
@@ -26,8 +27,8 @@ def add_affix(resources: list[Resource], specs: list[FieldSpec], *, prefix: str 
 
     def setter(parent: Any, key: Any) -> None:
         value = parent[key]
-        value = "" if value is None else str(value) if not isinstance(value, str) else value
-        parent[key] = prefix + value + suffix
+        # The affix joins the scalar's text: `name: 007` becomes "p-007".
+        parent[key] = prefix + (value if isinstance(value, str) else text_of(value)) + suffix
 
     for res in resources:
         org = res.org_id()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -155,7 +156,25 @@ def _value_of(resources: list[Resource], var: dict[str, Any]) -> Any:
         raise TransformerError(f"field specified in var '{var_text(var)}' not found in corresponding resource")
     if value is None:
         return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = _go_number(value)
+        if value is None:
+            raise TransformerError(f"field specified in var '{var_text(var)}' not found in corresponding resource")
     return value
+
+
+_GO_ATOI = re.compile(r"[+-]?[0-9]+")
+
+
+def _go_number(value: int | float) -> int | float | None:
+    """A number as the reference reads a var's field: Go's Atoi or ParseFloat of the scalar's
+    text, so `010` is 10 (not octal 8) and `0x1F` or `1_000` is no value at all (None)."""
+    text = getattr(value, "yaml_text", None)
+    if text is None:
+        return value
+    if isinstance(value, int):
+        return int(text, 10) if _GO_ATOI.fullmatch(text) else None
+    return None if "_" in text else float(text)
 
 
 _PRIMITIVE = (str, int, float, bool)

@@ -18,9 +18,12 @@ from kustomize_py.errors import YamlError
 from kustomize_py.yaml.folded import FoldedStr, settle
 from kustomize_py.yaml.scalars import (
     READ_TABLE,
+    TEXTED,
     TimestampRangeError,
+    drop_text,
     read_plain,
     timestamp_text,
+    with_text,
 )
 
 
@@ -158,24 +161,30 @@ def _scalar_texts(node: Any) -> dict[str, str]:
     return {str(k.value): v.value for k, v in node.value if isinstance(v, ScalarNode)}
 
 
+_COPIED = (dict, list, FoldedStr, *TEXTED)
+
+
 def plain_copy(value: Any, *, keep_marks: bool = False) -> Any:
     """A deep copy of parsed YAML (dicts, lists, scalars), much faster than copy.deepcopy.
 
     By default the copy is what a JSON round trip in the reference leaves: plain dicts and lists,
-    blank nulls no longer told apart, folded scalars as their text. With `keep_marks` the loader's
-    marks survive (which keys were blank, which strings were folded): a cached parse reused."""
+    blank nulls no longer told apart, folded scalars as their text, numbers without the way they
+    were written (after a JSON patch `name: 010` is the number 8, matched as "8"). With
+    `keep_marks` the loader's marks survive (blank keys, folded strings, number texts): a cached
+    parse reused."""
     if isinstance(value, dict):
-        out = {k: plain_copy(v, keep_marks=keep_marks) if isinstance(v, (dict, list, FoldedStr)) else v
+        out = {k: plain_copy(v, keep_marks=keep_marks) if isinstance(v, _COPIED) else v
                for k, v in value.items()}
         if keep_marks and isinstance(value, BlankNullMap):
             return BlankNullMap(out, value.blank)
         return out
     if isinstance(value, list):
-        return [plain_copy(v, keep_marks=keep_marks) if isinstance(v, (dict, list, FoldedStr)) else v
-                for v in value]
-    if value.__class__ is FoldedStr and not keep_marks:
+        return [plain_copy(v, keep_marks=keep_marks) if isinstance(v, _COPIED) else v for v in value]
+    if keep_marks:
+        return value
+    if value.__class__ is FoldedStr:
         return settle(value)
-    return value
+    return drop_text(value)
 
 
 # _FLOW_TIMESTAMP: inside a flow collection (`[...]`, `{...}`) a plain timestamp with a time part
@@ -246,7 +255,7 @@ def _tagged_scalar(node: Any) -> Any:
     if short == "!!int" and isinstance(got, int) and not isinstance(got, bool):
         return got
     if short == "!!float" and isinstance(got, (int, float)) and not isinstance(got, bool):
-        return float(got)
+        return with_text(float(got), value)
     if short == "!!merge" and value == "<<":
         return value
     kinds = {bool: "!!bool", int: "!!int", float: "!!float", type(None): "!!null"}
@@ -474,13 +483,13 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _json_int(text: str) -> int | float:
     value = int(text)
     if -(1 << 63) <= value < (1 << 64):
-        return value
-    return float(text)  # go-yaml reads integers past 64 bits as floats
+        return value if value or text == "0" else with_text(value, text)  # `-0` keeps its text
+    return with_text(float(text), text)  # go-yaml reads integers past 64 bits as floats
 
 
 def _json_float(text: str) -> float | str:
     value = float(text)
-    return text if value in (float("inf"), float("-inf")) else value
+    return text if value in (float("inf"), float("-inf")) else with_text(value, text)
 
 
 def _json_constant(name: str) -> Any:

@@ -193,6 +193,93 @@ def timestamp_text(s: str) -> str | None:
     return rfc3339nano(ts)
 
 
+# --- numbers that keep their source text ------------------------------------------------
+# The reference keeps every scalar as a YAML node: names, namespaces, labels and name references
+# are compared by the node's TEXT, and replacements copy that text, while the printed output (a
+# JSON round trip) shows the number. `serviceAccountName: 007` finds the ServiceAccount "007" yet
+# prints `7` when nothing matches. Only numbers not written in their canonical spelling carry the
+# text (`007`, `0x1F`, `+5`, `1_000`, `1e3`, `1.50`); plain ints and floats stay plain.
+
+
+class IntText(int):
+    """An int written in a non-canonical way; `yaml_text` is how it was written. It prints and
+    compares as the number; only code that matches or copies by text reads `yaml_text`."""
+
+    yaml_text: str  # (int subclasses cannot have slots)
+
+    def __new__(cls, value: int, text: str) -> IntText:
+        obj = super().__new__(cls, value)
+        obj.yaml_text = text
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle (kpy build --all) keeps the text
+        return (IntText, (int(self), self.yaml_text))
+
+    def __copy__(self) -> IntText:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> IntText:
+        return self
+
+
+class FloatText(float):
+    """A float written in a non-canonical way (`1e3`, `1.50`, `.5`); see IntText."""
+
+    __slots__ = ("yaml_text",)
+    yaml_text: str
+
+    def __new__(cls, value: float, text: str) -> FloatText:
+        obj = super().__new__(cls, value)
+        obj.yaml_text = text
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FloatText, (float(self), self.yaml_text))
+
+    def __copy__(self) -> FloatText:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> FloatText:
+        return self
+
+
+def with_text(value: Any, text: str) -> Any:
+    """`value` read from the plain scalar `text`, carrying the text when it is not the number's
+    own spelling (str() for ints, repr() for floats: what text comparisons use otherwise)."""
+    cls = value.__class__
+    if cls is int:
+        return value if str(value) == text else IntText(value, text)
+    if cls is float:
+        return value if repr(value) == text else FloatText(value, text)
+    return value
+
+
+def text_of(value: Any) -> str:
+    """The text of a scalar as the reference compares it: the source text of a number that keeps
+    one, else str(value) (strings are returned as they are; None is the empty string; a bool is
+    written the canonical way, as its source spelling is not kept: bool cannot be subclassed)."""
+    if value.__class__ is str:
+        return value
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    text = getattr(value, "yaml_text", None)
+    return str(value) if text is None else text
+
+
+def drop_text(value: Any) -> Any:
+    """The plain number behind a text-keeping one (what a JSON round trip leaves)."""
+    cls = value.__class__
+    if cls is IntText:
+        return int(value)
+    if cls is FloatText:
+        return float(value)
+    return value
+
+
+TEXTED = (IntText, FloatText)
+
 _MERGE = object()  # marker: the plain scalar `<<`
 
 
@@ -209,11 +296,11 @@ def read_plain(s: str) -> Any:
                 return ts
         value = _number(s)
         if value is not None:
-            return value
+            return with_text(value, s)
         return s
     if c == ".":
         value = _dot_number(s)
-        return s if value is None else value
+        return s if value is None else with_text(value, s)
     return s
 
 
