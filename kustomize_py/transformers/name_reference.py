@@ -76,14 +76,21 @@ def fix_references(resources: list[Resource], config: Any) -> None:
         org_ns_by_cur[info.cur_ns].add(info.org_ns)
         org_ns_by_raw[info.raw_ns].add(info.org_ns)
     ctx = _Context(by_prev_name, org_ns_by_cur, org_ns_by_raw)
+    # Which (target, field spec) pairs apply depends only on the referrer's original
+    # group/version/kind: worked out once per kind, not once per resource.
+    plans: dict[tuple[str, str, str], list[tuple[tuple[str, str, str], FieldSpec]]] = {}
+    walkers: dict[str, FieldSpec] = {}
     for info in infos:
         org = info.prev[0] if info.prev else info.cur
-        for ref in backrefs:
-            target = (ref["group"], ref["version"], ref["kind"])
-            for spec in ref["fieldSpecs"]:
-                if not _selected(org, spec.group, spec.version, spec.kind):
-                    continue
-                _apply(ctx, info, target, spec)
+        gvk = (org.group, org.version, org.kind)
+        plan = plans.get(gvk)
+        if plan is None:
+            plan = plans[gvk] = [
+                ((ref["group"], ref["version"], ref["kind"]), walkers.setdefault(spec.path, FieldSpec(spec.path)))
+                for ref in backrefs for spec in ref["fieldSpecs"]
+                if _selected(org, spec.group, spec.version, spec.kind)]
+        for target, walker in plan:
+            _apply(ctx, info, target, walker)
 
 
 class _Context:
@@ -95,6 +102,7 @@ class _Context:
 
 
 def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: FieldSpec) -> None:
+    """Point the fields `spec` (a path-only walker) finds in `referrer` at `target` objects."""
     rb_ns = _role_binding_namespaces(referrer)
     role_ref = _role_ref_gvk(referrer) if spec.path.endswith("roleRef/name") else None
 
@@ -192,7 +200,7 @@ def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: F
         else:
             set_scalar(parent, key)
 
-    FieldSpec(spec.path).apply(referrer.res.obj, setter, None)
+    spec.apply(referrer.res.obj, setter, None)
 
 
 def _as_str(v: Any) -> str:
