@@ -92,15 +92,14 @@ def _build_chunk(overlays: list[Path], options: dict[str, Any]) -> list[BuildRes
 
 
 def build_all(root: str | os.PathLike[str], *, jobs: int = 1, on_progress: Progress | None = None,
-              load_restrictor: str | None = None) -> dict[Path, BuildResult | KpyError]:
+              **build_options: Any) -> dict[Path, BuildResult | KpyError]:
     """Build every overlay under `root`; the value is the build or the error it raised (one failing
-    overlay does not stop the others). Files read by several overlays are parsed once per process."""
+    overlay does not stop the others). Files read by several overlays are parsed once per process.
+    `build_options` are `build()`'s keyword options (load_restrictor, enable_helm, ...)."""
     from kustomize_py.pipeline import shared_parse_cache
 
     overlays = find_overlays(root)
-    options: dict[str, Any] = {"warn": lambda _msg: None}
-    if load_restrictor:
-        options["load_restrictor"] = load_restrictor
+    options: dict[str, Any] = {"warn": lambda _msg: None, **build_options}
     results: dict[Path, BuildResult | KpyError] = {}
     total = len(overlays)
     if jobs <= 1 or total <= 1:

@@ -37,10 +37,10 @@ class BuildOptions(Record):
         self.schema = schema  # strategic-merge schema; the reference keeps one per build (`openapi:`)
         self.schema_chosen = schema_chosen  # set by an explicit `openapi:` field
         self.crd_merge_keys = crd_merge_keys  # kpy-only: merge custom-resource lists by the CRDs' list-map-keys
-        # the reference's --helm-kube-version, --helm-api-versions and --helm-debug: they override
-        # every chart's kubeVersion, apiVersions and debug (not yet flags of `kpy build`)
+        # the reference's --helm-kube-version, --helm-api-versions and --helm-debug: defaults for
+        # charts that set no kubeVersion/apiVersions of their own, debug for all (transformers/helm.py)
         self.helm_kube_version = helm_kube_version
-        self.helm_api_versions = helm_api_versions
+        self.helm_api_versions: Any = helm_api_versions  # becomes helm's shared-array model on first use
         self.helm_debug = helm_debug
 
 
@@ -343,13 +343,19 @@ def _set_openapi(target: Target, top: bool = False) -> None:
 
 
 def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
-          helm_command: str = "helm", warn: Any = None, crd_merge_keys: bool = False) -> BuildResult:
+          helm_command: str = "helm", warn: Any = None, crd_merge_keys: bool = False,
+          helm_kube_version: str = "", helm_api_versions: tuple[str, ...] = (),
+          helm_debug: bool = False) -> BuildResult:
     """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0).
 
+    The helm_* settings are the reference's --helm-kube-version, --helm-api-versions and
+    --helm-debug: when given they win over every chart's own kubeVersion, apiVersions and debug.
     `crd_merge_keys` (off by default, not in the reference): strategic-merge patches to custom
     resources merge lists by the `x-kubernetes-list-map-keys` of CRDs present in the build.
     """
-    options = BuildOptions(load_restrictor, enable_helm, helm_command, warn, crd_merge_keys=crd_merge_keys)
+    options = BuildOptions(load_restrictor, enable_helm, helm_command, warn, crd_merge_keys=crd_merge_keys,
+                           helm_kube_version=helm_kube_version, helm_api_versions=tuple(helm_api_versions),
+                           helm_debug=helm_debug)
     warnings: list[str] = []
     if options.warn is None:
         options.warn = warnings.append

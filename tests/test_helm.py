@@ -284,18 +284,71 @@ def test_origin_annotations_match_reference(tmp_path: Path, fake_helm: Path) -> 
     assert ours == expected
 
 
-def test_build_options_override_each_charts_versions_and_debug(tmp_path: Path, fake_helm: Path) -> None:
-    # the reference's --helm-kube-version/--helm-api-versions/--helm-debug, carried by BuildOptions
+def test_build_options_are_defaults_for_charts_without_their_own(tmp_path: Path, fake_helm: Path) -> None:
+    # the reference's --helm-kube-version/--helm-api-versions/--helm-debug, carried by BuildOptions:
+    # a chart's own kubeVersion/apiVersions win; debug applies to every chart
     from kustomize_py.loader import Loader
     from kustomize_py.pipeline import BuildOptions, Target
     from kustomize_py.transformers.helm import configure
 
     app = _app(tmp_path, FULL, chart_home="my-charts")
-    chart = {"name": "mychart", "kubeVersion": "1.30", "apiVersions": ["example.com/v1"]}
+    own = {"name": "mychart", "kubeVersion": "1.30", "apiVersions": ["example.com/v1"]}
     plain = BuildOptions(enable_helm=True, helm_command=str(fake_helm))
-    c = configure(Target.at(Loader.at(app), plain), chart)
+    c = configure(Target.at(Loader.at(app), plain), own)
     assert (c["kubeVersion"], c["apiVersions"], c.get("debug")) == ("1.30", ["example.com/v1"], None)
     options = BuildOptions(enable_helm=True, helm_command=str(fake_helm), helm_kube_version="1.31",
                            helm_api_versions=("x.io/v1", "y.io/v2"), helm_debug=True)
-    c = configure(Target.at(Loader.at(app), options), chart)
+    c = configure(Target.at(Loader.at(app), options), {"name": "mychart"})
     assert (c["kubeVersion"], c["apiVersions"], c["debug"]) == ("1.31", ["x.io/v1", "y.io/v2"], True)
+    c = configure(Target.at(Loader.at(app), options), own)
+    assert (c["kubeVersion"], c["apiVersions"], c["debug"]) == ("1.30", ["example.com/v1"], True)
+
+
+def test_api_versions_flag_shares_its_array_with_charts_like_go() -> None:
+    from kustomize_py.transformers.helm import ApiVersionsFlag
+
+    # capacity grows 1, 2, 4, 8 as kubectl appends one flag at a time
+    assert [len(ApiVersionsFlag(["v"] * n).array) for n in range(6)] == [0, 1, 2, 4, 4, 8]
+    flag = ApiVersionsFlag(["a", "b", "c"])  # len 3, capacity 4
+    flag.decode_over(["x", "y"])  # a chart's own list lands in the shared array
+    assert flag.values() == ["x", "y", "c"]
+    flag.decode_over(["1", "2", "3", "4", "5"])  # only what fits the capacity is shared
+    assert flag.values() == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("flags", [
+    ["--helm-kube-version", "1.31", "--helm-api-versions", "x.io/v1,y.io/v2", "--helm-api-versions", "z.io/v3",
+     "--helm-debug"],
+    ["--helm-api-versions", "a/v1", "--helm-api-versions", "b/v1", "--helm-api-versions", "c/v1"],
+    ["--helm-api-versions", "a/v1,b/v1,c/v1"],
+    ["--helm-kube-version", "1.29"],
+], ids=["all", "three-flags", "comma-list", "kube-version"])
+def test_cli_helm_flags_reach_helm_like_the_references(tmp_path: Path, fake_helm: Path, flags: list[str],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # FULL has a chart with its own kubeVersion/apiVersions, then one without: the flags are
+    # defaults for the second, which also sees the first one's list where it shares the flag's array
+    app = _app(tmp_path, FULL, chart_home="my-charts")
+    assert main(["build", str(app), "--enable-helm", "--helm-command", str(fake_helm), *flags]) == 0
+    ours = capsys.readouterr().out
+    calls = _normalized(_calls(tmp_path), app)
+    assert calls[0]["argv"][calls[0]["argv"].index("--kube-version") + 1] == "1.30"  # the chart's own
+    if flags == ["--helm-kube-version", "1.29"]:
+        assert calls[1]["argv"][-2:] == ["--kube-version", "1.29"]
+    if not os.path.exists(REFERENCE):
+        pytest.skip("reference kustomize (kubectl 1.33) not installed")
+    done = subprocess.run([REFERENCE, "kustomize", "--enable-helm", "--helm-command", str(fake_helm), *flags,
+                           str(app)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [c["argv"] for c in calls] == [c["argv"] for c in _normalized(_calls(tmp_path), app)]
+    assert ours == done.stdout
+
+
+def test_build_all_passes_the_helm_options(tmp_path: Path, fake_helm: Path) -> None:
+    # `kpy build --all` used to drop --enable-helm and friends: every helm overlay then failed
+    app = _app(tmp_path, FULL, chart_home="my-charts")
+    out = tmp_path / "out"
+    assert main(["build", "--all", str(app.parent), "-o", str(out), "--enable-helm",
+                 "--helm-command", str(fake_helm), "--helm-kube-version", "1.29"]) == 0
+    assert "name: p-rel-web" in (out / "app.yaml").read_text()
+    calls = _calls(tmp_path)
+    assert [c["argv"][c["argv"].index("--kube-version") + 1] for c in calls] == ["1.30", "1.29"]

@@ -8,6 +8,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up t
 
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +25,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="whether files may be loaded from outside the kustomization root")
     p.add_argument("--enable-helm", action="store_true", help="inflate helmCharts with the helm binary")
     p.add_argument("--helm-command", default="helm", help="helm binary to use (default: helm)")
+    p.add_argument("--helm-kube-version", default="", metavar="VERSION",
+                   help="Kubernetes version helm uses for Capabilities.KubeVersion (for charts without "
+                        "kubeVersion of their own)")
+    p.add_argument("--helm-api-versions", action="append", default=[], metavar="GROUP/VERSION",
+                   help="an API version helm uses for Capabilities.APIVersions (repeatable; for charts "
+                        "without apiVersions of their own)")
+    p.add_argument("--helm-debug", action="store_true", help="run helm template with --debug")
     p.add_argument("--crd-merge-keys", action="store_true",
                    help="kpy only, off by default: patches to custom resources merge lists by the "
                         "x-kubernetes-list-map-keys of CRDs in the build (kustomize replaces those lists)")
@@ -41,7 +49,15 @@ def simple_args(argv: list[str]) -> argparse.Namespace | None:
     return SimpleNamespace(  # type: ignore[return-value]
         version=False, command="build", path=argv[1] if len(argv) > 1 else ".", output=None, all_root=None,
         jobs=1, load_restrictor="LoadRestrictionsRootOnly", enable_helm=False, helm_command="helm",
-        crd_merge_keys=False)
+        helm_kube_version="", helm_api_versions=[], helm_debug=False, crd_merge_keys=False)
+
+
+def build_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`build()`'s keyword options from the command line (the same for one overlay and --all)."""
+    return {"load_restrictor": args.load_restrictor, "enable_helm": args.enable_helm,
+            "helm_command": args.helm_command, "helm_kube_version": args.helm_kube_version,
+            "helm_api_versions": tuple(args.helm_api_versions),  # not split at commas, like kubectl
+            "helm_debug": args.helm_debug, "crd_merge_keys": args.crd_merge_keys}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
         return run_all(args)
     from kustomize_py.pipeline import build
 
-    result = build(args.path, load_restrictor=args.load_restrictor, enable_helm=args.enable_helm,
-                   helm_command=args.helm_command, warn=lambda m: print(m, file=sys.stderr),
-                   crd_merge_keys=args.crd_merge_keys)
+    result = build(args.path, warn=lambda m: print(m, file=sys.stderr), **build_options(args))
     if args.output:
         from kustomize_py.output import write_output  # tempfile & co. only when writing files
 
@@ -71,8 +85,7 @@ def run_all(args: argparse.Namespace) -> int:
     if args.path != ".":
         raise KpyError("give either a kustomization directory or --all ROOT, not both")
     progress = _progress_bar if sys.stderr.isatty() else None
-    results = build_all(args.all_root, jobs=max(1, args.jobs), on_progress=progress,
-                        load_restrictor=args.load_restrictor)
+    results = build_all(args.all_root, jobs=max(1, args.jobs), on_progress=progress, **build_options(args))
     if progress:
         sys.stderr.write("\r\033[K")
     write_all(args.all_root, results, args.output)

@@ -68,6 +68,30 @@ def chart_configs(kustomization: Any) -> list[dict[str, Any]]:
     return configs
 
 
+class ApiVersionsFlag:
+    """--helm-api-versions as the reference holds it through a build, Go slice aliasing included.
+
+    kubectl keeps the flag's values in one string array (each flag one element, never split at
+    commas), grown by append (capacity 1, 2, 4, 8, ...). Each chart starts from that slice and its
+    own `apiVersions` list is then decoded into the same backing array: the first elements (as
+    many as fit) overwrite the flag's values, which later charts without a list of their own see.
+    """
+
+    def __init__(self, values: tuple[str, ...] | list[str]) -> None:
+        self.length = len(values)
+        capacity = 1 if values else 0
+        while capacity < self.length:
+            capacity *= 2
+        self.array = [*values, *[""] * (capacity - self.length)]
+
+    def values(self) -> list[str]:
+        return self.array[:self.length]
+
+    def decode_over(self, items: list[Any]) -> None:
+        for i, item in enumerate(items[:len(self.array)]):
+            self.array[i] = str(item)
+
+
 def configure(target: Target, config: dict[str, Any]) -> dict[str, Any]:
     """The reference's Config step: flags checked, defaults filled in, paths made absolute."""
     opts = target.options
@@ -76,11 +100,16 @@ def configure(target: Target, config: dict[str, Any]) -> dict[str, Any]:
     if not opts.helm_command:
         raise _config_error(target, config, "must specify --helm-command")
     c = dict(config)
-    # command-line settings win over the kustomization's
-    if opts.helm_kube_version:
+    # The command line's settings are defaults: a chart's own kubeVersion and apiVersions win.
+    if opts.helm_kube_version and not c.get("kubeVersion"):
         c["kubeVersion"] = opts.helm_kube_version
-    if opts.helm_api_versions:
-        c["apiVersions"] = list(opts.helm_api_versions)
+    flag = opts.helm_api_versions
+    if not isinstance(flag, ApiVersionsFlag):
+        flag = opts.helm_api_versions = ApiVersionsFlag(flag)
+    if c.get("apiVersions"):
+        flag.decode_over(list(c["apiVersions"]))
+    elif flag.values():
+        c["apiVersions"] = flag.values()
     if opts.helm_debug:
         c["debug"] = True
     if not c.get("name"):
