@@ -219,10 +219,9 @@ def _parse(data: bytes, path: str) -> list[Any]:
     try:
         return [d for d in _pyyaml.load_all(text, Loader=_Loader) if d is not None]
     except _pyyaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise YamlError(f"invalid Kustomization: {problem}{where}", path=path) from None
+        from kustomize_py.yaml.load import go_yaml_message
+
+        raise YamlError(f"invalid Kustomization: {go_yaml_message(err, text, v2=True)}", path=path) from None
     except RecursionError:
         raise YamlError("invalid Kustomization: nested too deeply", path=path) from None
 

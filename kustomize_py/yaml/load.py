@@ -193,11 +193,19 @@ def plain_copy(value: Any, *, keep_marks: bool = False) -> Any:
 
 
 class _Fail(Exception):
-    """Internal: a construction error with the node it concerns."""
+    """Internal: a construction error with the node it concerns (and, for a duplicate key, the
+    0-based line of the key it repeats)."""
 
-    def __init__(self, message: str, node: Any):
+    def __init__(self, message: str, node: Any, earlier_line: int | None = None):
         super().__init__(message)
         self.node = node
+        self.earlier_line = earlier_line
+
+    def message(self, first_line: int) -> str:
+        """The message with lines counted from `first_line` (0-based), as go-yaml counts them."""
+        line = self.node.start_mark.line + 1 - first_line
+        earlier = "" if self.earlier_line is None else f" at line {self.earlier_line + 1 - first_line}"
+        return f"yaml: line {line}: {self}{earlier}"
 
 
 _plain_cache: dict[str, Any] = {}
@@ -365,8 +373,8 @@ class _Builder:
             if key in out:
                 first = next(k for k, _ in node.value
                              if k.__class__ is ScalarNode and k.value == knode.value)
-                raise _Fail(f"mapping key {_go_quote(knode.value)} already defined at line "
-                            f"{first.start_mark.line + 1}", knode)
+                raise _Fail(f"mapping key {_go_quote(knode.value)} already defined", knode,
+                            first.start_mark.line)
             if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN:
                 value = out[key] = _plain(vnode.value, vnode)
                 if node.flow_style and value.__class__ is str and ":" in vnode.value:
@@ -429,36 +437,71 @@ def _to_text(text: str | bytes, source: str) -> str:
                         f"(the file must be UTF-8)", path=source) from None
 
 
-def _mark_error(err: _pyyaml.YAMLError, text: str, source: str) -> YamlError:
+def _mark_error(err: _pyyaml.YAMLError, text: str, source: str, pieces: bool = False) -> YamlError:
+    """libyaml's error in go-yaml v3's words. go-yaml is a port of libyaml, so the marks agree; it
+    prints the context mark's line (0-based) when not 0, else the problem mark's, one more for a
+    scanner error, and only the problem, no context. With `pieces` (a resource stream, which the
+    reference parses document by document) lines count from the start of the mark's document."""
     if isinstance(err, _pyyaml.reader.ReaderError):
         line = text.count("\n", 0, err.position) + 1
         return YamlError(f"yaml: line {line}: {err.reason}", path=source)
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    problem_mark = getattr(err, "problem_mark", None)
+    first = _piece_start_line(text, problem_mark.line) if pieces and problem_mark is not None else 0
+    return YamlError(go_yaml_message(err, text, first_line=first), path=source)
+
+
+def go_yaml_message(err: _pyyaml.YAMLError, text: str, *, v2: bool = False, first_line: int = 0) -> str:
+    """`yaml: line N: problem` as go-yaml words a libyaml error (v2 for kustomization files)."""
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    context = getattr(err, "context", None)
-    where = f"line {mark.line + 1}: " if mark is not None else ""
-    extra = f" ({context})" if context and context != problem else ""
-    return YamlError(f"yaml: {where}{problem}{extra}", path=source)
+    mark = getattr(err, "problem_mark", None)
+    if problem.startswith("found undefined alias") and mark is not None:
+        name = re.match(r"\*([^\s,\[\]{}]*)", text[mark.index:])
+        return f"yaml: unknown anchor '{name.group(1) if name else ''}' referenced"
+    return f"yaml: {go_yaml_where(err, v2=v2, first_line=first_line)}{problem}"
 
 
-def _build(node: Any, source: str, folded: bool = False) -> Any:
+def go_yaml_where(err: _pyyaml.YAMLError, *, v2: bool = False, first_line: int = 0) -> str:
+    """`line N: ` as go-yaml places a libyaml error (its marks are libyaml's): the 0-based line of
+    the context mark when not 0, else of the problem mark (v2 looks at the problem mark first),
+    one more for a scanner error; lines count from `first_line`. Empty when the line is 0."""
+    marks = [getattr(err, "context_mark", None), getattr(err, "problem_mark", None)]
+    for mark in reversed(marks) if v2 else marks:
+        if mark is not None and mark.line - first_line > 0:
+            return f"line {mark.line - first_line + isinstance(err, _pyyaml.scanner.ScannerError)}: "
+    return ""
+
+
+def _piece_start_line(text: str, line: int) -> int:
+    """The first line (0-based) of the document, as kyaml's reader cuts the stream, holding `line`."""
+    first = 0
+    for match in _SEPARATOR.finditer(text):
+        after = text.count("\n", 0, match.end())
+        if after > line:
+            break
+        first = after
+    return first
+
+
+def _build(node: Any, source: str, folded: bool = False, text: str | None = None) -> Any:
+    """The value of a document node. With `folded` (a resource stream) and its `text`, error lines
+    count from the document's start, as the reference parses each document alone."""
     try:
         return _Builder(folded).document(node)
     except _Fail as fail:
-        line = fail.node.start_mark.line + 1
-        raise YamlError(f"yaml: line {line}: {fail}", path=source) from None
+        first = _piece_start_line(text, fail.node.start_mark.line) if folded and text is not None else 0
+        raise YamlError(fail.message(first), path=source) from None
 
 
-def _build_deep(node: Any, source: str, folded: bool = False) -> Any:
+def _build_deep(node: Any, source: str, folded: bool = False, text: str | None = None) -> Any:
     """libyaml caps nesting at 1000 levels; building that deep needs a higher recursion limit."""
     try:
-        return _build(node, source, folded)
+        return _build(node, source, folded, text)
     except RecursionError:
         pass
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 12_000))
     try:
-        return _build(node, source, folded)
+        return _build(node, source, folded, text)
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", path=source) from None
     finally:
@@ -534,7 +577,7 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
         except _pyyaml.YAMLError as err:
             fixed = _quote_flow_colon_scalar(text, err) or _drop_quote_escape(text, err)
             if fixed is None:
-                raise _mark_error(err, original, source) from None
+                raise _mark_error(err, original, source, pieces=folded) from None
             text = fixed
             continue
         if "\\/" in text:
@@ -669,7 +712,7 @@ def _load_nodes(text: str, source: str, folded: bool, nodes: Any) -> list[Any]:
     docs: list[Any] = []
     try:
         for node in nodes(parser):
-            value = _build_deep(node, source, folded)
+            value = _build_deep(node, source, folded, text)
             if value is not None:
                 if folded and isinstance(value, dict):
                     _keep_annotation_text(value, node)
