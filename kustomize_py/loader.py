@@ -53,10 +53,12 @@ class Loader(FrozenRecord):
 
     def resolve(self, rel: str) -> str:
         """The real path of `rel`, checked against the load restriction (it need not exist)."""
-        real = os.path.realpath(self.join(rel))
+        joined = self.join(rel)
+        real = os.path.realpath(joined)
         if self.restrictor == ROOT_ONLY and not within(real, self.root):
+            # the reference names the path as joined and cleaned, not where its links lead
             raise LoadRestrictionError(
-                f"security; file '{real}' is not in or below '{self.root}'", path=rel
+                f"security; file '{os.path.normpath(joined)}' is not in or below '{self.root}'", path=rel
             )
         return real
 
@@ -92,8 +94,9 @@ class Loader(FrozenRecord):
         joined = self.join(rel)
         real = os.path.realpath(joined)
         if not os.path.isdir(real):
-            why = f"'{joined}' is not a directory" if os.path.exists(real) else missing(joined)
-            raise KpyError(f"must build at directory: not a valid directory: {why}")
+            if os.path.exists(real):  # a file: kyaml's ConfirmDir words, the path cleaned
+                raise KpyError(f"must build at directory: '{os.path.normpath(joined)}': file is not directory")
+            raise KpyError(f"must build at directory: not a valid directory: {missing(joined)}")
         for visited in (self.root, *self.parents):
             if within(visited, real):
                 raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")

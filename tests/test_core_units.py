@@ -116,6 +116,24 @@ def test_symlink_escaping_the_root_is_refused(tmp_path):
         kustomize_py.build(tmp_path / "app")
 
 
+def test_refused_file_messages_use_the_cleaned_joined_path(tmp_path):
+    # The reference names the path as joined to the root and cleaned (not where a link leads), then
+    # fails the directory attempt with kyaml's ConfirmDir words for an existing file.
+    root = Path(os.path.realpath(tmp_path))
+    write(root, {"secret.yaml": CM.format(name="outside"),
+                 "app/kustomization.yaml": "resources:\n- link.yaml\n- ../secret.yaml\n"})
+    os.symlink(root / "secret.yaml", root / "app" / "link.yaml")
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(root / "app")
+    assert (f"security; file '{root}/app/link.yaml' is not in or below '{root}/app'': must build at "
+            f"directory: '{root}/app/link.yaml': file is not directory") in str(err.value)
+    write(root, {"app/kustomization.yaml": "resources:\n- ../secret.yaml\n"})
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(root / "app")
+    assert (f"security; file '{root}/secret.yaml' is not in or below '{root}/app'': must build at "
+            f"directory: '{root}/secret.yaml': file is not directory") in str(err.value)
+
+
 def test_load_restrictions_none_allows_outside_files(tmp_path):
     write(tmp_path, {"cm.yaml": CM.format(name="outside"), "app/kustomization.yaml": "resources:\n- ../cm.yaml\n"})
     out = kustomize_py.build(tmp_path / "app", load_restrictor="LoadRestrictionsNone")
