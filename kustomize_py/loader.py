@@ -64,14 +64,20 @@ class Loader(FrozenRecord):
 
     def read_bytes(self, rel: str) -> bytes:
         """The bytes of file `rel`; errors name the path as written."""
+        joined = self.join(rel)
+        if self.restrictor == ROOT_ONLY:  # the reference's restrictor resolves links before the
+            if not os.path.exists(joined):  # root check, and refuses a directory even outside it
+                raise KpyError(missing(os.path.normpath(joined)))
+            if os.path.isdir(joined):
+                raise KpyError(f"'{os.path.normpath(joined)}' must resolve to a file")
+        elif os.path.isdir(joined):
+            raise KpyError(f"read {os.path.normpath(joined)}: is a directory")
         real = self.resolve(rel)
-        if os.path.isdir(real):
-            raise KpyError(f"'{rel}' is a directory, expected a file", path=self.root)
         try:
             with open(real, "rb") as handle:
                 return handle.read()
         except FileNotFoundError:
-            raise KpyError(missing(self.join(rel))) from None
+            raise KpyError(missing(os.path.normpath(joined))) from None
         except OSError as err:
             raise KpyError(f"cannot read '{rel}': {err.strerror}") from None
 
@@ -96,7 +102,7 @@ class Loader(FrozenRecord):
         if not os.path.isdir(real):
             if os.path.exists(real):  # a file: kyaml's ConfirmDir words, the path cleaned
                 raise KpyError(f"must build at directory: '{os.path.normpath(joined)}': file is not directory")
-            raise KpyError(f"must build at directory: not a valid directory: {missing(joined)}")
+            raise KpyError(f"must build at directory: not a valid directory: {missing(os.path.normpath(joined))}")
         for visited in (self.root, *self.parents):
             if within(visited, real):
                 raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")

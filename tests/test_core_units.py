@@ -134,6 +134,30 @@ def test_refused_file_messages_use_the_cleaned_joined_path(tmp_path):
             f"directory: '{root}/secret.yaml': file is not directory") in str(err.value)
 
 
+_CM_PATCH = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'nope\"x'}\ndata: {a: b}\n"
+
+
+@pytest.mark.parametrize("kustomization, marker", [
+    ("resources: [../dir]\n", "'"),  # a directory tried as a file: the restrictor's words
+    ("configMapGenerator: [{name: x, files: [../dir]}]\n", "'"),
+    ("resources: [../x/../nofile.yaml]\n", "evalsymlink"),  # missing outside the root: not a security error
+    ("configMapGenerator: [{name: x, files: [../nofile]}]\n", "evalsymlink"),
+    ("resources: [cm.yaml]\npatches: [{path: p.yaml}]\n", "no resource matches"),  # id quoted like Go's %q
+])
+def test_refused_file_messages_match_reference(tmp_path, kustomization, marker):
+    reference = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+    if not os.access(reference, os.X_OK):
+        pytest.skip("reference kustomize not installed")
+    root = Path(os.path.realpath(tmp_path))
+    write(root, {"dir/keep": "", "app/kustomization.yaml": kustomization,
+                 "app/cm.yaml": CM.format(name="x"), "app/p.yaml": _CM_PATCH})
+    proc = subprocess.run([reference, "kustomize", str(root / "app")], capture_output=True, text=True, check=False)
+    assert proc.returncode != 0
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(root / "app")
+    ours, theirs = str(err.value).strip(), proc.stderr.strip()
+    assert ours[ours.index(marker):].endswith(theirs[theirs.index(marker):]), (ours, theirs)
+
 def test_load_restrictions_none_allows_outside_files(tmp_path):
     write(tmp_path, {"cm.yaml": CM.format(name="outside"), "app/kustomization.yaml": "resources:\n- ../cm.yaml\n"})
     out = kustomize_py.build(tmp_path / "app", load_restrictor="LoadRestrictionsNone")
