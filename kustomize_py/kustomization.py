@@ -79,6 +79,8 @@ ENTRY_SHAPES: dict[str, dict[str, Any]] = {
     "patches": {"path": "str", "patch": "str", "target": _SELECTOR, "options": "boolmap"},
     "patchesJson6902": {"path": "str", "patch": "str", "jsonOp": "str", "target": _SELECTOR},
 }
+_ENTRY_TYPES = {"replicas": "Replica", "images": "Image", "labels": "Label", "patches": "Patch",
+                "patchesJson6902": "Patch"}  # the Go types, for decode errors
 MAP_SHAPES: dict[str, dict[str, Any]] = {
     "generatorOptions": {"labels": "strmap", "annotations": "strmap", "disableNameSuffixHash": "bool",
                          "immutable": "bool"},
@@ -379,6 +381,9 @@ def _check(name: str, value: Any, path: str) -> Any:
         return {str(k): _scalar_str(v) for k, v in value.items()}
     if name in ENTRY_SHAPES:
         value = [{} if v is None else v for v in value]  # a null entry decodes as an empty struct
+        for item in value:
+            if not isinstance(item, dict):
+                raise _unmarshal(item, f"Kustomization.{name}", f"types.{_ENTRY_TYPES[name]}", path)
         _check_shape(value, [ENTRY_SHAPES[name]], name, path)
     elif name in MAP_SHAPES:
         _check_shape(value, MAP_SHAPES[name], name, path)

@@ -346,6 +346,17 @@ def test_kustomization_fields_are_typed_strictly_like_the_reference(field, value
         from_dict({field: value, "resources": ["a.yaml"]})
 
 
+@pytest.mark.parametrize("field, value, message", [
+    ("patches", ["a.yaml"], "cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch"),
+    ("replicas", [3], "cannot unmarshal number into Go struct field Kustomization.replicas of type types.Replica"),
+    ("labels", [["a"]], "cannot unmarshal array into Go struct field Kustomization.labels of type types.Label"),
+])
+def test_kustomization_entries_that_are_not_mappings_fail_like_the_reference(field, value, message):
+    # cluster-api-provider-nested lists patch files under `patches:`
+    with pytest.raises(KustomizationError, match=message.replace(".", r"\.")):
+        from_dict({field: value})
+
+
 def test_kustomization_file_reads_yaml_1_1_booleans_like_the_reference(tmp_path):
     write(tmp_path, {"kustomization.yaml": "namespace: n\nresources: []\n"})
     with pytest.raises(KustomizationError, match="cannot unmarshal bool"):
