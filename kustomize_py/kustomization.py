@@ -79,11 +79,101 @@ ENTRY_SHAPES: dict[str, dict[str, Any]] = {
     "patches": {"path": "str", "patch": "str", "target": _SELECTOR, "options": "boolmap"},
     "patchesJson6902": {"path": "str", "patch": "str", "jsonOp": "str", "target": _SELECTOR},
 }
+_ENTRY_TYPES = {"replicas": "Replica", "images": "Image", "labels": "Label", "patches": "Patch",
+                "patchesJson6902": "Patch"}  # the Go types, for decode errors
 MAP_SHAPES: dict[str, dict[str, Any]] = {
     "generatorOptions": {"labels": "strmap", "annotations": "strmap", "disableNameSuffixHash": "bool",
                          "immutable": "bool"},
     "sortOptions": {"order": "str", "legacySortOptions": {"orderFirst": "strlist", "orderLast": "strlist"}},
 }
+
+
+# The Go struct field names under each field, for `canonical_keys`. A dict is a struct (its keys
+# are field names), a one-item list a list of such structs, MAP a map whose keys are data, None
+# anything else. Only names matter here; types are checked by the shapes above.
+MAP = "map"
+_RESID_NAMES = dict.fromkeys(("group", "version", "kind", "name", "namespace"))
+_SELECTOR_NAMES: dict[str, Any] = {**_RESID_NAMES, "labelSelector": None, "annotationSelector": None}
+_FIELD_OPTIONS = dict.fromkeys(("delimiter", "index", "encoding", "create"))
+_PATCH_NAMES: dict[str, Any] = {"path": None, "patch": None, "target": _SELECTOR_NAMES, "options": MAP}
+_IMAGE_NAMES = dict.fromkeys(("name", "newName", "tagSuffix", "newTag", "digest"))
+_GENERATOR_OPTIONS: dict[str, Any] = {"labels": MAP, "annotations": MAP, "disableNameSuffixHash": None,
+                                      "immutable": None}
+_GENERATOR_NAMES: dict[str, Any] = {
+    **dict.fromkeys(("namespace", "name", "behavior", "literals", "files", "envs", "env")),
+    "options": _GENERATOR_OPTIONS}
+NAMES: dict[str, Any] = {
+    **{field: None for field in FIELDS},
+    "metadata": {"name": None, "namespace": None, "labels": MAP, "annotations": MAP},
+    "openapi": MAP,
+    "commonLabels": MAP,
+    "commonAnnotations": MAP,
+    "labels": [{"pairs": MAP, "includeSelectors": None, "includeTemplates": None,
+                "fields": [{**dict.fromkeys(("group", "version", "kind")), "path": None, "create": None}]}],
+    "patchesJson6902": [_PATCH_NAMES],
+    "patches": [_PATCH_NAMES],
+    "images": [_IMAGE_NAMES],
+    "imageTags": [_IMAGE_NAMES],
+    "replacements": [{"path": None,
+                      "source": {**_RESID_NAMES, "fieldPath": None, "options": _FIELD_OPTIONS},
+                      "targets": [{"select": _SELECTOR_NAMES, "reject": [_SELECTOR_NAMES],
+                                   "fieldPaths": None, "options": _FIELD_OPTIONS}]}],
+    "replicas": [{"name": None, "count": None}],
+    "vars": [{"name": None,
+              "objref": {"apiVersion": None, **_RESID_NAMES},
+              "fieldref": {"fieldPath": None}}],
+    "sortOptions": {"order": None, "legacySortOptions": {"orderFirst": None, "orderLast": None}},
+    "configMapGenerator": [_GENERATOR_NAMES],
+    "secretGenerator": [{**_GENERATOR_NAMES, "type": None}],
+    "helmGlobals": {"chartHome": None, "configHome": None},
+    "helmCharts": [{**dict.fromkeys((
+        "name", "version", "repo", "releaseName", "namespace", "additionalValuesFiles", "valuesFile",
+        "valuesMerge", "includeCRDs", "skipHooks", "apiVersions", "kubeVersion", "nameTemplate",
+        "skipTests", "debug")), "valuesInline": MAP}],
+    "helmChartInflationGenerator": [{**dict.fromkeys((
+        "chartName", "chartVersion", "chartRepoUrl", "chartHome", "chartRepoName", "helmBin", "helmHome",
+        "values", "valuesMerge", "releaseName", "releaseNamespace", "extraArgs")), "valuesLocal": MAP}],
+    "generatorOptions": _GENERATOR_OPTIONS,
+}
+
+
+def canonical_keys(value: Any, names: Any) -> Any:
+    """`value` with struct keys spelled as the Go fields they decode into.
+
+    The reference turns the YAML into JSON (keys sorted) and decodes it with encoding/json, which
+    matches a key to a field exactly or else ignoring case: `Pairs:` sets `pairs`. Keys that land
+    on the same field are applied in that sorted order: a scalar or list is replaced, a map gains
+    the entries (a struct the fields) of the later key. Unknown keys are kept for the checks."""
+    if isinstance(names, list):
+        if not isinstance(value, list):
+            return value
+        return [canonical_keys(item, names[0]) for item in value]
+    if not isinstance(names, dict) or not isinstance(value, dict):
+        return value
+    lower = {n.lower(): n for n in names}
+    canon = {key: key if key in names else lower.get(str(key).lower(), key) for key in value}
+    decoded: dict[Any, Any] = {}
+    for key in sorted(value, key=str):
+        field = canon[key]
+        item = canonical_keys(value[key], names.get(field))
+        if field in decoded:
+            item = _decode_into(decoded[field], item, names.get(field))
+        decoded[field] = item
+    return {canon[key]: decoded[canon[key]] for key in value}  # the file's order, for messages
+
+
+def _decode_into(old: Any, new: Any, names: Any) -> Any:
+    """What encoding/json leaves when a second key decodes into an already set field."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    if names == MAP:
+        return {**old, **new}
+    if isinstance(names, dict):
+        merged = dict(old)
+        for key, item in new.items():
+            merged[key] = _decode_into(merged[key], item, names.get(key)) if key in merged else item
+        return merged
+    return new
 
 
 def _check_shape(value: Any, shape: Any, where: str, path: str) -> None:
@@ -241,11 +331,11 @@ def load(loader: Loader) -> Kustomization:
 
 def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomization:
     fields: dict[str, Any] = {}
-    for key, value in raw.items():
-        canon = FIELDS.get(key) and key or _BY_LOWER.get(str(key).lower())
-        if canon is None:
+    for key in raw:
+        if not (FIELDS.get(key) and key or _BY_LOWER.get(str(key).lower())):
             raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"', path=path)
-        fields[canon] = _check(canon, value, path)
+    for key, value in canonical_keys(raw, NAMES).items():
+        fields[key] = _check(key, value, path)
     warnings = [DEPRECATION_WARNINGS[f] for f in DEPRECATION_WARNINGS if fields.get(f) is not None]
     _fix(fields)
     if _is_empty(fields):
@@ -290,6 +380,9 @@ def _check(name: str, value: Any, path: str) -> Any:
         return {str(k): _scalar_str(v) for k, v in value.items()}
     if name in ENTRY_SHAPES:
         value = [{} if v is None else v for v in value]  # a null entry decodes as an empty struct
+        for item in value:
+            if not isinstance(item, dict):
+                raise _unmarshal(item, f"Kustomization.{name}", f"types.{_ENTRY_TYPES[name]}", path)
         _check_shape(value, [ENTRY_SHAPES[name]], name, path)
     elif name in MAP_SHAPES:
         _check_shape(value, MAP_SHAPES[name], name, path)

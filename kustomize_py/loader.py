@@ -53,23 +53,31 @@ class Loader(FrozenRecord):
 
     def resolve(self, rel: str) -> str:
         """The real path of `rel`, checked against the load restriction (it need not exist)."""
-        real = os.path.realpath(self.join(rel))
+        joined = self.join(rel)
+        real = os.path.realpath(joined)
         if self.restrictor == ROOT_ONLY and not within(real, self.root):
+            # the reference names the path as joined and cleaned, not where its links lead
             raise LoadRestrictionError(
-                f"security; file '{real}' is not in or below '{self.root}'", path=rel
+                f"security; file '{os.path.normpath(joined)}' is not in or below '{self.root}'", path=rel
             )
         return real
 
     def read_bytes(self, rel: str) -> bytes:
         """The bytes of file `rel`; errors name the path as written."""
+        joined = self.join(rel)
+        if self.restrictor == ROOT_ONLY:  # the reference's restrictor resolves links before the
+            if not os.path.exists(joined):  # root check, and refuses a directory even outside it
+                raise KpyError(missing(os.path.normpath(joined)))
+            if os.path.isdir(joined):
+                raise KpyError(f"'{os.path.normpath(joined)}' must resolve to a file")
+        elif os.path.isdir(joined):
+            raise KpyError(f"read {os.path.normpath(joined)}: is a directory")
         real = self.resolve(rel)
-        if os.path.isdir(real):
-            raise KpyError(f"'{rel}' is a directory, expected a file", path=self.root)
         try:
             with open(real, "rb") as handle:
                 return handle.read()
         except FileNotFoundError:
-            raise KpyError(missing(self.join(rel))) from None
+            raise KpyError(missing(os.path.normpath(joined))) from None
         except OSError as err:
             raise KpyError(f"cannot read '{rel}': {err.strerror}") from None
 
@@ -92,8 +100,9 @@ class Loader(FrozenRecord):
         joined = self.join(rel)
         real = os.path.realpath(joined)
         if not os.path.isdir(real):
-            why = f"'{joined}' is not a directory" if os.path.exists(real) else missing(joined)
-            raise KpyError(f"must build at directory: not a valid directory: {why}")
+            if os.path.exists(real):  # a file: kyaml's ConfirmDir words, the path cleaned
+                raise KpyError(f"must build at directory: '{os.path.normpath(joined)}': file is not directory")
+            raise KpyError(f"must build at directory: not a valid directory: {missing(os.path.normpath(joined))}")
         for visited in (self.root, *self.parents):
             if within(visited, real):
                 raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")

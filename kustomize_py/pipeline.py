@@ -178,8 +178,6 @@ class Target(Record):
 
     def _read_resource_file(self, path: str) -> list[Resource]:
         try:
-            if self.loader.is_dir(path):
-                raise KpyError(f"'{path}' is a directory")
             data = self.loader.read_bytes(path)
         except KpyError as err:
             raise _NotAFile(err, malformed=False) from None

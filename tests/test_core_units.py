@@ -116,6 +116,48 @@ def test_symlink_escaping_the_root_is_refused(tmp_path):
         kustomize_py.build(tmp_path / "app")
 
 
+def test_refused_file_messages_use_the_cleaned_joined_path(tmp_path):
+    # The reference names the path as joined to the root and cleaned (not where a link leads), then
+    # fails the directory attempt with kyaml's ConfirmDir words for an existing file.
+    root = Path(os.path.realpath(tmp_path))
+    write(root, {"secret.yaml": CM.format(name="outside"),
+                 "app/kustomization.yaml": "resources:\n- link.yaml\n- ../secret.yaml\n"})
+    os.symlink(root / "secret.yaml", root / "app" / "link.yaml")
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(root / "app")
+    assert (f"security; file '{root}/app/link.yaml' is not in or below '{root}/app'': must build at "
+            f"directory: '{root}/app/link.yaml': file is not directory") in str(err.value)
+    write(root, {"app/kustomization.yaml": "resources:\n- ../secret.yaml\n"})
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(root / "app")
+    assert (f"security; file '{root}/secret.yaml' is not in or below '{root}/app'': must build at "
+            f"directory: '{root}/secret.yaml': file is not directory") in str(err.value)
+
+
+_CM_PATCH = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'nope\"x'}\ndata: {a: b}\n"
+
+
+@pytest.mark.parametrize("kustomization, marker", [
+    ("resources: [../dir]\n", "'"),  # a directory tried as a file: the restrictor's words
+    ("configMapGenerator: [{name: x, files: [../dir]}]\n", "'"),
+    ("resources: [../x/../nofile.yaml]\n", "evalsymlink"),  # missing outside the root: not a security error
+    ("configMapGenerator: [{name: x, files: [../nofile]}]\n", "evalsymlink"),
+    ("resources: [cm.yaml]\npatches: [{path: p.yaml}]\n", "no resource matches"),  # id quoted like Go's %q
+])
+def test_refused_file_messages_match_reference(tmp_path, kustomization, marker):
+    reference = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+    if not os.access(reference, os.X_OK):
+        pytest.skip("reference kustomize not installed")
+    root = Path(os.path.realpath(tmp_path))
+    write(root, {"dir/keep": "", "app/kustomization.yaml": kustomization,
+                 "app/cm.yaml": CM.format(name="x"), "app/p.yaml": _CM_PATCH})
+    proc = subprocess.run([reference, "kustomize", str(root / "app")], capture_output=True, text=True, check=False)
+    assert proc.returncode != 0
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(root / "app")
+    ours, theirs = str(err.value).strip(), proc.stderr.strip()
+    assert ours[ours.index(marker):].endswith(theirs[theirs.index(marker):]), (ours, theirs)
+
 def test_load_restrictions_none_allows_outside_files(tmp_path):
     write(tmp_path, {"cm.yaml": CM.format(name="outside"), "app/kustomization.yaml": "resources:\n- ../cm.yaml\n"})
     out = kustomize_py.build(tmp_path / "app", load_restrictor="LoadRestrictionsNone")
@@ -302,6 +344,17 @@ def test_import_does_not_pull_optional_dependencies():
 def test_kustomization_fields_are_typed_strictly_like_the_reference(field, value, kind):
     with pytest.raises(KustomizationError, match=f"cannot unmarshal {kind} into Go struct field"):
         from_dict({field: value, "resources": ["a.yaml"]})
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("patches", ["a.yaml"], "cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch"),
+    ("replicas", [3], "cannot unmarshal number into Go struct field Kustomization.replicas of type types.Replica"),
+    ("labels", [["a"]], "cannot unmarshal array into Go struct field Kustomization.labels of type types.Label"),
+])
+def test_kustomization_entries_that_are_not_mappings_fail_like_the_reference(field, value, message):
+    # cluster-api-provider-nested lists patch files under `patches:`
+    with pytest.raises(KustomizationError, match=message.replace(".", r"\.")):
+        from_dict({field: value})
 
 
 def test_kustomization_file_reads_yaml_1_1_booleans_like_the_reference(tmp_path):

@@ -601,6 +601,59 @@ CASES: dict[str, dict[str, str]] = {
               annotations: {tilde: ~, hex: 0x10, t: true}
             """,
     },
+    # keptn lifecycle-toolkit: `labels: [{Pairs: ...}]`. The reference decodes the kustomization with
+    # encoding/json, so every struct key matches its field ignoring case; keys landing on the same
+    # field apply in sorted order (a later map or struct merges in, a later scalar wins).
+    "kustomization_keys_ignore_case": {
+        "kustomization.yaml": """\
+            resources: [r.yaml]
+            labels:
+            - Pairs: {a: "1"}
+              IncludeSelectors: true
+              pairs: {b: "2"}
+            commonLabels: {c: d}
+            CommonLabels: {e: f}
+            configMapGenerator:
+            - Name: gen
+              Literals: [k=v]
+              Options: {DisableNameSuffixHash: true, Labels: {l: m}}
+            GeneratorOptions: {Annotations: {ga: gb}}
+            images:
+            - Name: nginx
+              newTag: "kept"
+              NewTag: "lost"
+            patches:
+            - Target: {Kind: ConfigMap}
+              Patch: '[{"op": "add", "path": "/data/z", "value": "zz"}]'
+            - target: {kind: ConfigMap}
+              Target: {name: no-such}
+              patch: '[{"op": "add", "path": "/data/never", "value": "x"}]'
+            replicas:
+            - Name: d
+              Count: 3
+            replacements:
+            - Source: {Kind: ConfigMap, Name: cm, FieldPath: data.a}
+              Targets:
+              - Select: {Kind: Deployment}
+                FieldPaths: [metadata.annotations.copied]
+                Options: {Create: true}
+            """,
+        "r.yaml": """\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cm}
+            data: {a: b}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d}
+            spec:
+              selector: {matchLabels: {app: d}}
+              template:
+                metadata: {labels: {app: d}}
+                spec: {containers: [{name: c, image: nginx}]}
+            """,
+    },
 }
 
 # Trees the reference refuses; kpy must refuse them too (with a KpyError).

@@ -235,7 +235,8 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -
         ra.resources.reindex()
         return
     for p in patches:
-        res = _find_by_id(ra, p, "no resource matches strategic merge patch")
+        quoted = '"' + str(p.org_id()).replace("\\", "\\\\").replace('"', '\\"') + '"'  # Go's %q
+        res = _find_by_id(ra, p, f"no resource matches strategic merge patch {quoted}")
         _apply_smp(target, res, p, _schema_for(target, ra))
         ra.resources.reindex()
 
