@@ -16,7 +16,7 @@ kubernetes = pytest.importorskip("kubernetes")
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sync"))
 
 import sync_helpers as h
-from fake_apiserver import CRD_GROUP, FakeApiServer
+from fake_apiserver import CRD_GROUP, FakeApiServer, parse_bool
 
 from kustomize_py.errors import KpyError, SyncError
 from kustomize_py.sync.backends.base import ApplyError, ImmutableFieldError
@@ -72,7 +72,8 @@ def test_apply_creates_then_reapplies_and_returns_plain_dicts(backend, server):
     patch = server.requests[-1]
     assert patch["method"] == "PATCH" and patch["path"] == "/apis/apps/v1/namespaces/default/deployments/web"
     assert patch["content_type"] == "application/apply-patch+yaml"
-    assert patch["query"]["fieldManager"] == ["kpy"] and patch["query"]["force"] == ["true"]
+    # kubernetes < 30 sends force=True, later ones force=true: the server parses both (Go ParseBool)
+    assert patch["query"]["fieldManager"] == ["kpy"] and parse_bool(patch["query"]["force"][0]) is True
     again = backend.apply(web(image="nginx:1.28"))
     assert again["metadata"]["uid"] == created["metadata"]["uid"]
     assert again["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28"
@@ -292,6 +293,9 @@ def test_dynamic_client_from_a_kubeconfig_context(tmp_path, monkeypatch):
         backend = KubeApiBackend(context="staging")
         backend.apply(web())
         assert backend.get(WEB)["metadata"]["name"] == "web"
+        assert server.requests[-1]["path"].endswith("/deployments/web")  # the token was accepted
+        with pytest.raises(SyncError, match="cannot reach the API server http://127.0.0.1:9"):
+            KubeApiBackend()  # the current context points nowhere
 
 
 def test_in_cluster_configuration_when_there_is_no_kubeconfig(tmp_path, monkeypatch):
