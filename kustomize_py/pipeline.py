@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up t
 if TYPE_CHECKING:
     from typing import Any
 
-from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError
+from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError, go_quote
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
@@ -141,10 +141,8 @@ class Target(Record):
         self._run_generators(ra)
         for path in k.get("components", []):
             try:
-                ra = self._accumulate_directory(ra, path, component=True)
+                ra = self._accumulate_component(ra, path)
             except KpyError as err:
-                if err.message.startswith("accumulating components"):
-                    raise
                 raise type(err)(f"accumulating components: {err.message}", path=err.path, field=err.field) from None
         self._run_transformers(ra)
         self._run_validators(ra)
@@ -203,10 +201,23 @@ class Target(Record):
         base = self.origin_path or ""
         return {"path": os.path.normpath(os.path.join(base, path)) if base else path}
 
-    def _accumulate_directory(self, ra: Accumulator, path: str, component: bool) -> Accumulator:
-        if component and _is_remote(path):
+    def _accumulate_component(self, ra: Accumulator, path: str) -> Accumulator:
+        """One `components:` entry; failures are worded (and %q-quoted) as the reference's."""
+        if _is_remote(path):
             return self._accumulate_remote(ra, path, component=True)
-        loader = self.loader.child(path)
+        try:
+            loader = self.loader.child(path)
+        except KpyError as err:
+            raise type(err)(f"loader.New {go_quote(err.message)}", path=err.path, field=err.field) from None
+        try:
+            return self._accumulate_directory(ra, path, component=True, loader=loader)
+        except KpyError as err:
+            raise type(err)(f"accumulateDirectory: {go_quote(err.message)}", path=err.path,
+                            field=err.field) from None
+
+    def _accumulate_directory(self, ra: Accumulator, path: str, component: bool,
+                              loader: Loader | None = None) -> Accumulator:
+        loader = loader or self.loader.child(path)
         origin = os.path.normpath(os.path.join(self.origin_path or "", path)) if self.origin_path or path else None
         try:
             sub = Target.at(loader, self.options, self.build_metadata, origin)
@@ -218,13 +229,16 @@ class Target(Record):
                 f"expected kind 'Component' for path '{loader.root}' but got '{sub.kustomization.get('kind')}'")
         if not component and sub.kustomization.is_component:
             raise KustomizationError(f"expected kind != 'Component' for path '{loader.root}'")
+        try:
+            sub_ra = sub.accumulate(ra) if component else sub.accumulate()
+        except KpyError as err:
+            raise type(err)(f"recursed accumulation of path '{loader.root}': {err.message}", path=err.path,
+                            field=err.field) from None
         if component:
-            sub_ra = sub.accumulate(ra)
             fresh = Accumulator(config=sub_ra.config)
             fresh.resources = sub_ra.resources
             fresh.vars = sub_ra.vars
             return fresh
-        sub_ra = sub.accumulate()
         ra.merge(sub_ra)
         return ra
 

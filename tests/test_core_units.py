@@ -379,3 +379,50 @@ def test_records_are_unhashable_unless_frozen():
     assert BuildOptions() == BuildOptions() and BuildOptions() != BuildOptions(enable_helm=True)
     assert hash(Loader("/a")) == hash(Loader("/a")) and Loader("/a") == Loader("/a")
     assert {Loader("/a"), Loader("/a"), Loader("/b")} == {Loader("/a"), Loader("/b")}
+
+
+def _reference_error(directory: Path) -> str | None:
+    ref = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+    if not os.access(ref, os.X_OK):
+        return None
+    done = subprocess.run([ref, "kustomize", str(directory)], capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    return done.stderr.strip().splitlines()[-1].removeprefix("error: ")
+
+
+NESTED_FAILURES = {
+    # a base of a base fails: each directory level says which path it was accumulating
+    "bases": ({"ov/kustomization.yaml": "resources:\n- ../b2\n", "b2/kustomization.yaml": "resources:\n- ../b3\n",
+               "b3/kustomization.yaml": "resources:\n- nope.yaml\n"},
+              "accumulating resources: accumulation err='accumulating resources from '../b2': '{t}/b2' must "
+              "resolve to a file': recursed accumulation of path '{t}/b2': accumulating resources: accumulation "
+              "err='accumulating resources from '../b3': '{t}/b3' must resolve to a file': recursed accumulation "
+              "of path '{t}/b3': accumulating resources: accumulation err='accumulating resources from "
+              "'nope.yaml': evalsymlink failure on '{t}/b3/nope.yaml' : lstat {t}/b3/nope.yaml: no such file or "
+              "directory': must build at directory: not a valid directory: evalsymlink failure on "
+              "'{t}/b3/nope.yaml' : lstat {t}/b3/nope.yaml: no such file or directory"),
+    # a component of a component fails: Go's %q quotes each nested message, escaping the inner quotes
+    "components": ({"ov/kustomization.yaml": "components:\n- ../c1\n",
+                    "c1/kustomization.yaml": "kind: Component\napiVersion: kustomize.config.k8s.io/v1alpha1\n"
+                                             "components:\n- ../c2\n",
+                    "c2/kustomization.yaml": "kind: Component\napiVersion: kustomize.config.k8s.io/v1alpha1\n"
+                                             "namePrefix: [x\n"},
+                   "accumulating components: accumulateDirectory: \"recursed accumulation of path '{t}/c1': "
+                   "accumulating components: accumulateDirectory: \\\"couldn't make target for path '{t}/c2': "
+                   "invalid Kustomization: yaml: line 3: did not find expected ',' or ']'\\\"\""),
+    "missing component": ({"ov/kustomization.yaml": "components:\n- ../none\n"},
+                          "accumulating components: loader.New \"must build at directory: not a valid directory: "
+                          "evalsymlink failure on '{t}/none' : lstat {t}/none: no such file or directory\""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NESTED_FAILURES))
+def test_nested_failures_say_where_like_the_reference(case: str, tmp_path: Path) -> None:
+    files, expected = NESTED_FAILURES[case]
+    write(tmp_path, files)
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(tmp_path / "ov")
+    assert err.value.message == expected.format(t=tmp_path)
+    reference = _reference_error(tmp_path / "ov")
+    if reference is not None:
+        assert err.value.message == reference
