@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from kustomize_py.errors import GeneratorError, LoadRestrictionError
+import kustomize_py
+from kustomize_py.errors import GeneratorError, KpyError, LoadRestrictionError
 from kustomize_py.generators import (
     check_behavior,
     make_configmap,
@@ -300,3 +303,46 @@ def test_plugin_args(tmp_path: Path) -> None:
     g = make_secret(plugin_args(config), Loader.at(tmp_path))
     assert g.obj["metadata"] == {"name": "meta", "namespace": "topns"}
     assert with_hash_suffix(g.obj)["metadata"]["name"] == "meta-287bd95b5d"
+
+
+def _reference_stderr(directory: Path) -> str | None:
+    ref = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+    if not os.access(ref, os.X_OK):
+        return None
+    done = subprocess.run([ref, "kustomize", str(directory)], capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    return done.stderr
+
+
+@pytest.mark.parametrize("generator,expected", [
+    ("configMapGenerator:\n- name: x\n  envs:\n  - a/b.env\n  - c.env\n",
+     "loading KV pairs: env source files: [a/b.env c.env]: evalsymlink failure on '{t}/a/b.env' : "
+     "lstat {t}/a: no such file or directory"),
+    ("configMapGenerator:\n- name: x\n  files:\n  - k=./zz/config.yml\n  - other\n",
+     "loading KV pairs: file sources: [k=./zz/config.yml other]: evalsymlink failure on "
+     "'{t}/zz/config.yml' : lstat {t}/zz: no such file or directory"),
+    ("configMapGenerator:\n- name: x\n  files:\n  - ../out.txt\n",
+     "loading KV pairs: file sources: [../out.txt]: security; file '{up}/out.txt' is not in or below '{t}'"),
+])
+def test_source_failures_name_the_sources_like_the_reference(tmp_path: Path, generator: str, expected: str) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (tmp_path / "out.txt").write_text("x\n")
+    (app / "kustomization.yaml").write_text(generator)
+    with pytest.raises(KpyError) as err:
+        kustomize_py.build(app)
+    message = expected.format(t=app, up=tmp_path)
+    assert err.value.message == message
+    stderr = _reference_stderr(app)
+    if stderr is not None:
+        assert message in stderr
+
+
+def test_literal_failures_do_not_show_the_literals(tmp_path: Path) -> None:
+    # the reference prints every literal of the generator here; they may be secrets
+    (tmp_path / "kustomization.yaml").write_text(
+        "secretGenerator:\n- name: x\n  literals:\n  - password=hunter2\n  - novalue\n")
+    with pytest.raises(GeneratorError) as err:
+        kustomize_py.build(tmp_path)
+    assert "hunter2" not in str(err.value) and "novalue" not in str(err.value)
+    assert "loading KV pairs: literal sources [2 not shown]: literal source #2" in err.value.message

@@ -77,23 +77,41 @@ def env_sources(args: dict[str, Any]) -> list[str]:
 
 
 def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None) -> list[Pair]:
-    """All pairs in Kustomize's order: env files, then literals, then files."""
+    """All pairs in Kustomize's order: env files, then literals, then files. A failure names the
+    sources of its kind as the reference does (`loading KV pairs: env source files: [a.env]: ...`)."""
     pairs: list[Pair] = []
-    for env in env_sources(args):
-        content = _read(loader, env, "envs")
-        pairs.extend(parse_env(content, env))
-    for i, literal in enumerate(_str_list(args, "literals")):
-        try:
+    envs = env_sources(args)
+    with _kv_errors(f"env source files: [{' '.join(envs)}]"):
+        for env in envs:
+            pairs.extend(parse_env(_read(loader, env), env))
+    literals = _str_list(args, "literals")
+    # The reference lists the literals themselves here; they may be secrets, so only their count.
+    with _kv_errors(f"literal sources [{len(literals)} not shown]", source):
+        for i, literal in enumerate(literals):
             pairs.append(parse_literal(literal, i))
-        except GeneratorError as err:
-            raise GeneratorError(err.message, path=source, field=err.field) from None
-    for spec in _str_list(args, "files"):
-        try:
+    files = _str_list(args, "files")
+    with _kv_errors(f"file sources: [{' '.join(files)}]", source):
+        for spec in files:
             key, path = parse_file_source(spec)
-        except GeneratorError as err:
-            raise GeneratorError(err.message, path=source, field=err.field) from None
-        pairs.append((key, _read(loader, path, "files")))
+            pairs.append((key, _read(loader, path)))
     return pairs
+
+
+class _kv_errors:
+    """Prefix a source failure like the reference's key-value loader, keeping the error's class
+    (a load restriction stays a LoadRestrictionError) and where it happened."""
+
+    def __init__(self, sources: str, source: str | None = None) -> None:
+        self.sources, self.source = sources, source
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, err: Any, tb: Any) -> None:
+        if isinstance(err, KpyError):
+            cls = GeneratorError if type(err) is KpyError else type(err)
+            raise cls(f"loading KV pairs: {self.sources}: {err.message}", path=err.path or self.source,
+                      field=err.field) from None
 
 
 def unique_pairs(
@@ -108,13 +126,8 @@ def unique_pairs(
     return out
 
 
-def _read(loader: Loader, rel: str, field: str) -> bytes:
-    try:
-        return loader.read_bytes(rel)
-    except KpyError as err:
-        # Keep a specific leaf (LoadRestrictionError); plain loader errors become GeneratorError.
-        cls = GeneratorError if type(err) is KpyError else type(err)
-        raise cls(f"{field} source '{rel}': {err.message}", path=err.path) from None
+def _read(loader: Loader, rel: str) -> bytes:
+    return loader.read_bytes(rel)
 
 
 def _str_list(args: dict[str, Any], field: str) -> list[str]:
