@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import kustomize_py
-from kustomize_py.errors import TransformerError
+from kustomize_py.errors import KpyError, TransformerError
 from kustomize_py.transformers import fieldpath as fp
 from tests.transformer_fixtures import (
     assert_error_like_reference,
@@ -179,3 +179,20 @@ def test_match_creates_entries_and_untyped_leaves() -> None:
     assert obj == {"spec": {"env": [{"name": "X", "value": fp.CREATED}]}} and len(locs) == 1
     fp.set_at(locs[0], fp.retyped(fp.get_at(locs[0]), "42"))
     assert fp.settle(obj) == {"spec": {"env": [{"name": "X", "value": 42}]}}
+
+
+def test_unreadable_replacement_file_shows_the_configuration_like_the_reference(tmp_path: Path) -> None:
+    # the reference fails while configuring its ReplacementTransformer and prints that configuration
+    write_tree(tmp_path, {"app/kustomization.yaml": """\
+        resources: []
+        replacements:
+        - path: nope.yaml
+        - source: {kind: ConfigMap, name: a}
+          targets:
+          - select: {kind: X}
+            fieldPaths: [data.x]
+        """})
+    message = ("trouble configuring builtin ReplacementTransformer with config: `\nReplacements:\n- path: nope.yaml\n"
+               "- source:\n    kind: ConfigMap\n    name: a\n  targets:\n  - fieldPaths:\n    - data.x\n"
+               "    select:\n      kind: X\n`: evalsymlink failure on")
+    assert_error_like_reference(tmp_path / "app", KpyError, message)

@@ -41,7 +41,15 @@ def load_replacements(loader: Loader, entries: list[Any], source: str | None = N
             if field(entry, "source") is not None or field(entry, "targets"):
                 raise TransformerError("cannot specify both path and inline replacement", path=source,
                                        field="replacements")
-            data = load(loader.read_bytes(str(path)), loader.join(str(path)))
+            try:
+                data = load(loader.read_bytes(str(path)), loader.join(str(path)))
+            except KpyError as err:
+                from kustomize_py.yaml import dump
+
+                # the reference fails while configuring its plugin, and shows that configuration
+                raise type(err)(f"trouble configuring builtin ReplacementTransformer with config: "
+                                f"`\n{dump({'Replacements': list(entries)})}`: {err.message}",
+                                path=err.path, field=err.field) from None
             if isinstance(data, list):
                 for item in data:
                     out.append(item if isinstance(item, dict) else {})
