@@ -345,3 +345,19 @@ def test_sync_replaces_an_object_on_an_immutable_field_only_when_forced(tmp_path
         assert forced.ok, forced.message
         live = backend.get(WEB)
         assert live["metadata"]["uid"] != uid and live["spec"]["selector"]["matchLabels"] == {"app": "other"}
+
+
+def test_a_custom_resource_at_a_non_preferred_version_resyncs_clean(tmp_path):
+    # listed back at the preferred version (v1), the object must be compared as served at the
+    # manifest's version (v1beta1), or every sync would call it "configured"
+    crontab = {"apiVersion": f"{CRD_GROUP}/v1beta1", "kind": "CronTab",
+               "metadata": {"name": "nightly", "namespace": "shop"}, "spec": {"cron": "0 3 * * *"}}
+    with FakeApiServer(auto_tick=True) as server:
+        backend = KubeApiBackend(client=real_client(server.url, tmp_path / "d.json"))
+        opts = SyncOptions(namespace="shop", create_namespace=True, poll_interval=0.0, timeout=10)
+        first = sync("shop", [dict(crontab)], backend, opts)
+        assert first.ok and first.count("created") == 2, first.summary()  # and the namespace
+        listed = [o for o in backend.list_owned("shop") if o["kind"] == "CronTab"]
+        assert listed[0]["apiVersion"] == f"{CRD_GROUP}/v1"  # the preferred one
+        again = sync("shop", [dict(crontab)], backend, opts)
+        assert again.ok and again.count("configured") == 0 and again.count("created") == 0, again.summary()

@@ -135,3 +135,13 @@ def test_real_cluster_sync_resync_and_prune():
     finally:
         subprocess.run(["kubectl", "delete", "namespace", ns, "--ignore-not-found", "--wait=false"],
                        capture_output=True)
+
+
+def test_resource_arg_names_a_version_only_when_asked():
+    from kustomize_py.sync.backends.kubectl import resource_arg
+    from kustomize_py.sync.keys import ResourceKey
+
+    crontab = ResourceKey("stable.example.com", "CronTab", "shop", "nightly")
+    assert resource_arg(crontab) == "CronTab.stable.example.com"
+    assert resource_arg(crontab, "stable.example.com/v1beta1") == "CronTab.v1beta1.stable.example.com"
+    assert resource_arg(ResourceKey("", "ConfigMap", "shop", "c"), "v1") == "ConfigMap"

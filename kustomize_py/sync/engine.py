@@ -115,8 +115,15 @@ def read_live(app: str, desired: list[dict[str, Any]], backend: Backend, popts: 
     live = {key_of(o): o for o in backend.list_owned(app)}
     for obj in prepare(desired, popts):
         key = key_of(obj)
-        if key not in live and (obj.get("metadata") or {}).get("name"):
+        current = live.get(key)
+        if current is None and (obj.get("metadata") or {}).get("name"):
             found = backend.get(key)
+            if found is not None:
+                live[key] = found
+        elif current is not None and obj.get("apiVersion") and current.get("apiVersion") != obj["apiVersion"]:
+            # Listed at the server's preferred version; the manifest names another one (a CRD
+            # served at several versions): compare with the object as served at the manifest's.
+            found = backend.get(key, api_version=str(obj["apiVersion"]))
             if found is not None:
                 live[key] = found
     return list(live.values())

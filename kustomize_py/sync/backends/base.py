@@ -39,8 +39,9 @@ class Backend(Protocol):
     def begin(self, app: str) -> None:
         """Called before anything else in a sync of `app` (file backends pick the app's folder)."""
 
-    def get(self, key: ResourceKey) -> dict[str, Any] | None:
-        """The live object, or None."""
+    def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
+        """The live object, or None; with `api_version`, as served at that version (a backend that
+        stores what was applied returns it as stored)."""
 
     def list_owned(self, app: str) -> list[dict[str, Any]]:
         """Every live object whose tracking annotation names `app` (the caller re-checks it)."""

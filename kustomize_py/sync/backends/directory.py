@@ -31,7 +31,7 @@ class DirectoryBackend(BackendBase):
     def _path(self, key: ResourceKey) -> Path:
         return self.root / self.app / relpath(key)
 
-    def get(self, key: ResourceKey) -> dict[str, Any] | None:
+    def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
         path = self._path(key)
         return parse(path.read_bytes(), str(path)) if path.is_file() else None
 

@@ -96,7 +96,7 @@ class GitBackend(BackendBase):
         return out
 
     # --- the protocol ---------------------------------------------------------------------
-    def get(self, key: ResourceKey) -> dict[str, Any] | None:
+    def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
         data = self.files.get(relpath(key))
         return parse(data, f"{self.branch}:{self.app}/{relpath(key)}") if data is not None else None
 

@@ -109,9 +109,10 @@ class KubeApiBackend(BackendBase):
     def _dict(obj: Any) -> dict[str, Any]:
         return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
-    def get(self, key: ResourceKey) -> dict[str, Any] | None:
+    def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
         try:
-            return self._dict(self.client.get(self._resource(key), name=key.name, namespace=key.namespace or None))
+            resource = self._resource(key, api_version)
+            return self._dict(self.client.get(resource, name=key.name, namespace=key.namespace or None))
         except Exception as err:
             if getattr(err, "status", None) == 404 or _not_served(err):
                 return None

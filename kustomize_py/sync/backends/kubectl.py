@@ -17,8 +17,12 @@ _IMMUTABLE = re.compile(r"field is immutable|immutable field|may not change once
 _NOT_FOUND = re.compile(r"NotFound|not found|the server doesn't have a resource type", re.IGNORECASE)
 
 
-def resource_arg(key: ResourceKey) -> str:
-    """`Deployment.apps` / `ConfigMap`: a kind kubectl resolves without knowing the version."""
+def resource_arg(key: ResourceKey, api_version: str | None = None) -> str:
+    """`Deployment.apps` / `ConfigMap`: a kind kubectl resolves without knowing the version; with a
+    group's `api_version`, `Kind.version.group`, which kubectl serves at that version."""
+    version = (api_version or "").partition("/")[2]
+    if key.group and version:
+        return f"{key.kind}.{version}.{key.group}"
     return f"{key.kind}.{key.group}" if key.group else key.kind
 
 
@@ -66,8 +70,8 @@ class KubectlBackend(BackendBase):
         return ["--namespace", key.namespace] if key.namespace else []
 
     # --- the protocol ---------------------------------------------------------------------
-    def get(self, key: ResourceKey) -> dict[str, Any] | None:
-        proc = self._run(["get", resource_arg(key), key.name, *self._ns_args(key), "-o", "json",
+    def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
+        proc = self._run(["get", resource_arg(key, api_version), key.name, *self._ns_args(key), "-o", "json",
                           "--ignore-not-found"])
         if proc.returncode != 0:
             if _NOT_FOUND.search(proc.stderr):

@@ -100,7 +100,7 @@ class MemoryBackend(BackendBase):
             self._load(state_file)
 
     # --- the protocol ---------------------------------------------------------------------
-    def get(self, key: ResourceKey) -> dict[str, Any] | None:
+    def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
         obj = self.objects.get(key)
         return copy.deepcopy(obj) if obj is not None else None
 
