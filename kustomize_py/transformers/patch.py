@@ -155,14 +155,17 @@ def _non_string(value: Any) -> bool:
     return value is not None and not isinstance(value, (str, dict, list))
 
 
-def _find_by_id(ra: Accumulator, patch: Resource, what: str) -> Resource:
+def _find_by_id(ra: Accumulator, patch: Resource, what: str | None = None, field: str | None = None) -> Resource:
+    """The one resource a strategic-merge patch names; `what` prefixes the failure (the reference
+    says nothing more for `patchesStrategicMerge`, so there the field only says where)."""
     want = patch.org_id().key()
     found = [r for r in ra.resources.items if any(i.key() == want for i in r.all_ids())]
     if len(found) == 1:
         return found[0]
     kind = "multiple matches" if found else "no matches"
-    raise PatchError(f"{what}: {kind} for Id {patch.org_id()}; failed to find unique target for patch "
-                     f"{patch.org_id()}", path=patch.source)
+    prefix = f"{what}: " if what else ""
+    raise PatchError(f"{prefix}{kind} for Id {patch.org_id()}; failed to find unique target for patch "
+                     f"{patch.org_id()}", path=patch.source, field=field)
 
 
 def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str]) -> None:
@@ -189,7 +192,7 @@ def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[s
     if not patches:
         raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
     for patch in patches:
-        res = _find_by_id(ra, patch, "patchesStrategicMerge")
+        res = _find_by_id(ra, patch, field="patchesStrategicMerge")
         _apply_smp(target, res, patch, _schema_for(target, ra))
         ra.resources.reindex()
 
