@@ -729,6 +729,21 @@ WORDED: dict[str, tuple[dict[str, str], str]] = {
         "cm.yaml": _CM,
     }, "no matches for Id ConfigMap.v1.[noGrp]/zz.[noNs]; failed to find unique target for patch "
        "ConfigMap.v1.[noGrp]/zz.[noNs]"),
+    # every transformer is configured before any runs: the missing file wins over a patch that
+    # would fail to apply earlier
+    "patches_configured_before_any_runs": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n  patch: |-\n"
+                              "    - {op: remove, path: /data/nope}\n- target: {name: a}\n  path: nope.yaml\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\npath: nope.yaml\ntarget:\n  name: a\n"
+       "`: failed to get the patch file from path(nope.yaml): evalsymlink failure on '"),
+    "json6902_configured_before_strategic_merge_runs": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatchesStrategicMerge:\n- |\n  apiVersion: v1\n"
+                              "  kind: ConfigMap\n  metadata: {name: zz}\n"
+                              "patchesJson6902:\n- target: {name: a}\n  path: nope.yaml\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchJson6902Transformer with config: `\npath: nope.yaml\ntarget:\n"
+       "  name: a\n`: evalsymlink failure on '"),
     # the field is named before the message; the reference's message has no ` in <field>`
     "unknown_selector_field": ({
         "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a, nmae: b}\n  patch: '[]'\n",

@@ -168,8 +168,20 @@ def _find_by_id(ra: Accumulator, patch: Resource, what: str | None = None, field
                      f"{patch.org_id()}", path=patch.source, field=field)
 
 
-def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str]) -> None:
-    """`patchesStrategicMerge`: each entry is a file, or inline YAML (possibly several documents)."""
+def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str],
+                                patches: list[Resource] | None = None) -> None:
+    """`patchesStrategicMerge`: each entry is a file, or inline YAML (possibly several documents);
+    `patches` when already configured (read) by `configure_strategic_merge_files`."""
+    if patches is None:
+        patches = configure_strategic_merge_files(target, entries)
+    for patch in patches:
+        res = _find_by_id(ra, patch, field="patchesStrategicMerge")
+        _apply_smp(target, res, patch, _schema_for(target, ra))
+        ra.resources.reindex()
+
+
+def configure_strategic_merge_files(target: Target, entries: list[str]) -> list[Resource]:
+    """The patches of `patchesStrategicMerge`, read and parsed (the reference's configuration step)."""
     patches: list[Resource] = []
     for entry in entries:
         try:
@@ -191,32 +203,38 @@ def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[s
         patches.extend(_patch_resources(data, source))
     if not patches:
         raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
-    for patch in patches:
-        res = _find_by_id(ra, patch, field="patchesStrategicMerge")
-        _apply_smp(target, res, patch, _schema_for(target, ra))
-        ra.resources.reindex()
+    return patches
 
 
 def apply_patches(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
     """`patches`: strategic merge or JSON 6902 (detected from the text), with optional target."""
     for entry in entries:
-        if not isinstance(entry, dict):
-            raise PatchError("patches entries must be mappings with path or patch",
-                             path=target.kustomization.path, field="patches")
         apply_patch_config(target, ra, entry)
 
 
-def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -> None:
-    """One PatchTransformer: {path|patch, target, options}."""
-    from kustomize_py.selector import select
+PatchConfig = tuple  # (JSON ops or None, strategic-merge patches, source, shown source)
 
+
+def configure_patch(target: Target, entry: Any) -> PatchConfig:
+    """One PatchTransformer configured: its patch read and parsed, or the reference's failure."""
+    if not isinstance(entry, dict):
+        raise PatchError("patches entries must be mappings with path or patch",
+                         path=target.kustomization.path, field="patches")
     try:
-        ops, patches, source, shown = _patch_transformer_config(target, entry)
+        return _patch_transformer_config(target, entry)
     except KpyError as err:
         # the reference fails while configuring its plugin, and shows that configuration
         raise type(err)(f"trouble configuring builtin PatchTransformer with config: "
                         f"`\n{_patch_config_text(entry)}`: {err.message}",
                         path=target.kustomization.path, field="patches") from None
+
+
+def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any],
+                       configured: PatchConfig | None = None) -> None:
+    """One PatchTransformer: {path|patch, target, options}."""
+    from kustomize_py.selector import select
+
+    ops, patches, source, shown = configured or configure_patch(target, entry)
     options = entry.get("options") or {}
     sel = entry.get("target")
     if ops is not None:
@@ -358,22 +376,32 @@ def _has_build_annotations(res: Resource) -> bool:
 
 def apply_json6902_entries(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
     """`patchesJson6902`: {target, path|patch}; the target must name a resource."""
+    for entry in entries:
+        apply_json6902_configured(ra, configure_json6902(target, entry))
+
+
+def configure_json6902(target: Target, entry: Any) -> tuple[Any, list[dict[str, Any]], str]:
+    """One PatchJson6902Transformer configured: (target selector, operations, source)."""
+    if not isinstance(entry, dict):
+        raise PatchError("patchesJson6902 entries must be mappings", path=target.kustomization.path)
+    sel = entry.get("target") or {}
+    try:
+        ops, source = _json6902_config(target, entry, sel)
+    except KpyError as err:
+        # the reference fails while configuring its plugin, and shows that configuration
+        raise type(err)(f"trouble configuring builtin PatchJson6902Transformer with config: "
+                        f"`\n{_json6902_config_text(entry, sel)}`: {err.message}",
+                        path=target.kustomization.path, field="patchesJson6902") from None
+    return sel, ops, source
+
+
+def apply_json6902_configured(ra: Accumulator, configured: tuple[Any, list[dict[str, Any]], str]) -> None:
     from kustomize_py.selector import select
 
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise PatchError("patchesJson6902 entries must be mappings", path=target.kustomization.path)
-        sel = entry.get("target") or {}
-        try:
-            ops, source = _json6902_config(target, entry, sel)
-        except KpyError as err:
-            # the reference fails while configuring its plugin, and shows that configuration
-            raise type(err)(f"trouble configuring builtin PatchJson6902Transformer with config: "
-                            f"`\n{_json6902_config_text(entry, sel)}`: {err.message}",
-                            path=target.kustomization.path, field="patchesJson6902") from None
-        for res in select(ra.resources.items, sel):
-            _apply_json(res, ops, source)
-        ra.resources.reindex()
+    sel, ops, source = configured
+    for res in select(ra.resources.items, sel):
+        _apply_json(res, ops, source)
+    ra.resources.reindex()
 
 
 def _json6902_config(target: Target, entry: dict[str, Any], sel: Any) -> tuple[list[dict[str, Any]], str]:
