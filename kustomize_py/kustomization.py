@@ -194,7 +194,7 @@ def _check_shape(value: Any, shape: Any, where: str, path: str) -> None:
         for key, item in value.items():
             canon = key if key in shape else lower.get(str(key).lower())
             if canon is None:
-                raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}" in {where}',
+                raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"',
                                          path=path, field=where)
             _check_shape(item, shape[canon], f"{where}.{canon}", path)
     elif shape == "str":

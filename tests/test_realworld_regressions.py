@@ -669,6 +669,88 @@ REFUSED: dict[str, dict[str, str]] = {
     },
 }
 
+_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n"
+
+# Trees both refuse, with the reference's words: (files, the start of its message, which kpy's
+# must have even when the reference is absent). With the reference present, kpy's whole message must equal its
+# own (after `error: `). Found on real repositories: redhat-cop/patch-operator's tilt overlay names a
+# missing patchesJson6902 file; the reference fails configuring its plugins, showing their config.
+WORDED: dict[str, tuple[dict[str, str], str]] = {
+    "json6902_missing_patch_file": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatchesJson6902:\n"
+                              "- target: {version: v1, kind: ConfigMap, name: a}\n  path: nope.yaml\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchJson6902Transformer with config: `\npath: nope.yaml\ntarget:\n"
+       "  kind: ConfigMap\n  name: a\n  version: v1\n`: evalsymlink failure on "),
+    "json6902_no_target_name": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatchesJson6902:\n"
+                              "- target: {version: v1, kind: ConfigMap}\n  path: p.yaml\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchJson6902Transformer with config: `\npath: p.yaml\ntarget:\n  kind: ConfigMap\n  version: v1\n"
+       "`: must specify the target name"),
+    # kpy used to apply an empty op list as nothing at all
+    "json6902_empty_operations": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatchesJson6902:\n"
+                              "- target: {version: v1, kind: ConfigMap, name: a}\n  patch: '[]'\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchJson6902Transformer with config: `\njsonOp: '[]'\ntarget:\n  kind: ConfigMap\n  name: a\n  version: v1\n"
+       "`: patch appears to be empty; file=, JsonOp=[]"),
+    "patches_empty_list_is_both_kinds": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n  patch: '[]'\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\npatch: '[]'\ntarget:\n  name: a\n"
+       "`: illegally qualifies as both an SM and JSON patch: [patch: \"[]\"]"),
+    "patches_comment_only": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n  path: p.yaml\n",
+        "p.yaml": "# nothing yet\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\npath: p.yaml\ntarget:\n  name: a\n"
+       "`: illegally qualifies as both an SM and JSON patch: [path: \"p.yaml\"]"),
+    "patches_unparseable": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n"
+                              "  options: {allowNameChange: true}\n  patch: 'metadata: {name: a}'\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\noptions:\n  allowNameChange: true\npatch: 'metadata: {name: a}'\ntarget:\n  name: a\n"
+       "`: unable to parse SM or JSON patch from [patch: \"metadata: {name: a}\"]"),
+    "patches_neither_patch_nor_path": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\ntarget:\n  name: a\n"
+       "`: must specify one of patch and path in\ntarget:\n  name: a"),
+    "patches_mapping_without_resource": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n  patch: '{}'\n",
+        "cm.yaml": _CM,
+    }, "json: cannot unmarshal object into Go value of type jsonpatch.Patch"),
+    # gcp-compute-persistent-disk-csi-driver's node-labeler overlay: the message had a
+    # `patchesStrategicMerge: ` of its own, which the reference does not print
+    "patches_strategic_merge_no_target": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatchesStrategicMerge:\n- p.yaml\n",
+        "p.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: zz}\ndata: {a: b}\n",
+        "cm.yaml": _CM,
+    }, "no matches for Id ConfigMap.v1.[noGrp]/zz.[noNs]; failed to find unique target for patch "
+       "ConfigMap.v1.[noGrp]/zz.[noNs]"),
+    # every transformer is configured before any runs: the missing file wins over a patch that
+    # would fail to apply earlier
+    "patches_configured_before_any_runs": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a}\n  patch: |-\n"
+                              "    - {op: remove, path: /data/nope}\n- target: {name: a}\n  path: nope.yaml\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\npath: nope.yaml\ntarget:\n  name: a\n"
+       "`: failed to get the patch file from path(nope.yaml): evalsymlink failure on '"),
+    "json6902_configured_before_strategic_merge_runs": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatchesStrategicMerge:\n- |\n  apiVersion: v1\n"
+                              "  kind: ConfigMap\n  metadata: {name: zz}\n"
+                              "patchesJson6902:\n- target: {name: a}\n  path: nope.yaml\n",
+        "cm.yaml": _CM,
+    }, "trouble configuring builtin PatchJson6902Transformer with config: `\npath: nope.yaml\ntarget:\n"
+       "  name: a\n`: evalsymlink failure on '"),
+    # the field is named before the message; the reference's message has no ` in <field>`
+    "unknown_selector_field": ({
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a, nmae: b}\n  patch: '[]'\n",
+        "cm.yaml": _CM,
+    }, 'invalid Kustomization: json: unknown field "nmae"'),
+}
+
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
     for rel, text in files.items():
@@ -708,6 +790,26 @@ def test_refused_like_reference(case: str, tmp_path: Path) -> None:
         proc = subprocess.run([REFERENCE, "kustomize", str(tmp_path)], capture_output=True, text=True,
                               timeout=60, check=False)
         assert proc.returncode != 0
+
+
+def _reference_error(tree: Path) -> str:
+    proc = subprocess.run([REFERENCE, "kustomize", str(tree)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode != 0
+    lines = proc.stderr.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("error: "))
+    return "\n".join(lines[first:])[len("error: "):]
+
+
+@pytest.mark.parametrize("case", sorted(WORDED))
+def test_refused_in_reference_words(case: str, tmp_path: Path) -> None:
+    files, part = WORDED[case]
+    write_tree(tmp_path, files)
+    with pytest.raises(KpyError) as info:
+        kustomize_py.build(tmp_path, warn=lambda m: None)
+    assert info.value.message.startswith(part)
+    if os.access(REFERENCE, os.X_OK):
+        assert info.value.message.rstrip("\n") == _reference_error(tmp_path)
 
 
 def regenerate() -> None:

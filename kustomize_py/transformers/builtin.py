@@ -38,11 +38,15 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
 
     from kustomize_py.transformers import patch
 
+    # Like the reference, every transformer is configured (its patch files read and parsed) before
+    # any runs: a bad patch file fails the build even when an earlier transformer would fail too.
     if k.get("patchesStrategicMerge"):
+        smps = patch.configure_strategic_merge_files(target, k.get("patchesStrategicMerge"))
         out.append(("PatchStrategicMergeTransformer",
-                    lambda: patch.apply_strategic_merge_files(target, ra, k.get("patchesStrategicMerge"))))
+                    partial(patch.apply_strategic_merge_files, target, ra, k.get("patchesStrategicMerge"), smps)))
     for entry in k.get("patches", []):
-        out.append(("PatchTransformer", partial(patch.apply_patches, target, ra, [entry])))
+        out.append(("PatchTransformer",
+                    partial(patch.apply_patch_config, target, ra, entry, patch.configure_patch(target, entry))))
     if k.get("namespace"):
         from kustomize_py.transformers.namespace import set_namespace
 
@@ -67,7 +71,8 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
         out.append(("AnnotationsTransformer",
                     lambda: add_pairs(items(), _strmap(k.get("commonAnnotations")), cfg.get("commonAnnotations"))))
     for entry in k.get("patchesJson6902", []):
-        out.append(("PatchJson6902Transformer", partial(patch.apply_json6902_entries, target, ra, [entry])))
+        out.append(("PatchJson6902Transformer",
+                    partial(patch.apply_json6902_configured, ra, patch.configure_json6902(target, entry))))
     for replica in k.get("replicas", []):
         from kustomize_py.transformers.replicas import set_replicas
 
@@ -79,9 +84,10 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
             raise KustomizationError("images entries must be mappings", path=k.path, field="images")
         out.append(("ImageTagTransformer", on_items(set_images, image, "images")))
     if k.get("replacements"):
-        from kustomize_py.transformers.replacements import run_replacements
+        from kustomize_py.transformers.replacements import apply_replacements, load_replacements
 
-        out.append(("ReplacementTransformer", lambda: run_replacements(target, ra, k.get("replacements"))))
+        loaded = load_replacements(target.loader, k.get("replacements"), k.path)
+        out.append(("ReplacementTransformer", lambda: apply_replacements(ra.resources.items, loaded, k.path)))
     return out
 
 

@@ -155,18 +155,33 @@ def _non_string(value: Any) -> bool:
     return value is not None and not isinstance(value, (str, dict, list))
 
 
-def _find_by_id(ra: Accumulator, patch: Resource, what: str) -> Resource:
+def _find_by_id(ra: Accumulator, patch: Resource, what: str | None = None, field: str | None = None) -> Resource:
+    """The one resource a strategic-merge patch names; `what` prefixes the failure (the reference
+    says nothing more for `patchesStrategicMerge`, so there the field only says where)."""
     want = patch.org_id().key()
     found = [r for r in ra.resources.items if any(i.key() == want for i in r.all_ids())]
     if len(found) == 1:
         return found[0]
     kind = "multiple matches" if found else "no matches"
-    raise PatchError(f"{what}: {kind} for Id {patch.org_id()}; failed to find unique target for patch "
-                     f"{patch.org_id()}", path=patch.source)
+    prefix = f"{what}: " if what else ""
+    raise PatchError(f"{prefix}{kind} for Id {patch.org_id()}; failed to find unique target for patch "
+                     f"{patch.org_id()}", path=patch.source, field=field)
 
 
-def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str]) -> None:
-    """`patchesStrategicMerge`: each entry is a file, or inline YAML (possibly several documents)."""
+def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str],
+                                patches: list[Resource] | None = None) -> None:
+    """`patchesStrategicMerge`: each entry is a file, or inline YAML (possibly several documents);
+    `patches` when already configured (read) by `configure_strategic_merge_files`."""
+    if patches is None:
+        patches = configure_strategic_merge_files(target, entries)
+    for patch in patches:
+        res = _find_by_id(ra, patch, field="patchesStrategicMerge")
+        _apply_smp(target, res, patch, _schema_for(target, ra))
+        ra.resources.reindex()
+
+
+def configure_strategic_merge_files(target: Target, entries: list[str]) -> list[Resource]:
+    """The patches of `patchesStrategicMerge`, read and parsed (the reference's configuration step)."""
     patches: list[Resource] = []
     for entry in entries:
         try:
@@ -188,41 +203,50 @@ def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[s
         patches.extend(_patch_resources(data, source))
     if not patches:
         raise PatchError("patch appears to be empty", path=target.kustomization.path, field="patchesStrategicMerge")
-    for patch in patches:
-        res = _find_by_id(ra, patch, "patchesStrategicMerge")
-        _apply_smp(target, res, patch, _schema_for(target, ra))
-        ra.resources.reindex()
+    return patches
 
 
 def apply_patches(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
     """`patches`: strategic merge or JSON 6902 (detected from the text), with optional target."""
     for entry in entries:
-        if not isinstance(entry, dict):
-            raise PatchError("patches entries must be mappings with path or patch",
-                             path=target.kustomization.path, field="patches")
         apply_patch_config(target, ra, entry)
 
 
-def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -> None:
+PatchConfig = tuple  # (JSON ops or None, strategic-merge patches, source, shown source)
+
+
+def configure_patch(target: Target, entry: Any) -> PatchConfig:
+    """One PatchTransformer configured: its patch read and parsed, or the reference's failure."""
+    if not isinstance(entry, dict):
+        raise PatchError("patches entries must be mappings with path or patch",
+                         path=target.kustomization.path, field="patches")
+    try:
+        return _patch_transformer_config(target, entry)
+    except KpyError as err:
+        # the reference fails while configuring its plugin, and shows that configuration
+        raise type(err)(f"trouble configuring builtin PatchTransformer with config: "
+                        f"`\n{_patch_config_text(entry)}`: {err.message}",
+                        path=target.kustomization.path, field="patches") from None
+
+
+def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any],
+                       configured: PatchConfig | None = None) -> None:
     """One PatchTransformer: {path|patch, target, options}."""
-    from kustomize_py.merge import is_json6902
     from kustomize_py.selector import select
 
-    text, source = _text(target, entry, "patches")
+    ops, patches, source, shown = configured or configure_patch(target, entry)
     options = entry.get("options") or {}
     sel = entry.get("target")
-    if is_json6902(text):
+    if ops is not None:
         if sel is None:
-            raise PatchError("must specify a target for JSON patch", path=source)
-        ops = _json_ops(text, source)
+            raise PatchError(f"must specify a target for JSON patch {shown}", path=source)
         for res in select(ra.resources.items, sel):
+            if not ops:  # a mapping with no resource in it, taken for a JSON patch
+                raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch", path=source)
             res.store_previous_id()
             _apply_json(res, ops, source)
         ra.resources.reindex()
         return
-    patches = _patch_resources(text, source, nulls_delete=True)
-    if not patches:
-        raise PatchError("patch appears to be empty", path=source)
     for p in patches:
         p.allow_name_change = bool(options.get("allowNameChange"))
         p.allow_kind_change = bool(options.get("allowKindChange"))
@@ -239,6 +263,71 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any]) -
         res = _find_by_id(ra, p, f"no resource matches strategic merge patch {quoted}")
         _apply_smp(target, res, p, _schema_for(target, ra))
         ra.resources.reindex()
+
+
+def _patch_transformer_config(target: Target, entry: dict[str, Any]
+                              ) -> tuple[list[dict[str, Any]] | None, list[Resource], str, str]:
+    """(JSON ops or None, strategic-merge patches, source, shown source) of a `patches` entry.
+
+    Like the reference, the text is read both ways: it must be exactly one of a JSON6902 op list
+    and strategic-merge documents; nothing at all (`[]`, `null`, a comment) is both.
+    """
+    from kustomize_py.errors import go_quote
+    from kustomize_py.merge import is_json6902
+
+    patch, path = entry.get("patch"), entry.get("path")
+    patch = patch.strip() if isinstance(patch, str) else patch
+    if not patch and not path:
+        raise PatchError(f"must specify one of patch and path in\n{_patch_config_text(entry).rstrip()}")
+    if patch and path:
+        raise PatchError(f"patch and path can't be set at the same time\n{_patch_config_text(entry).rstrip()}")
+    if patch and not isinstance(patch, str):
+        raise PatchError("patch must be a string (use `patch: |-`)")
+    text, source = _text(target, entry, "patches")
+    shown = f"[patch: {go_quote(patch)}]" if patch else f"[path: {go_quote(str(path))}]"
+    if is_json6902(text):
+        try:
+            ops = _json_ops(text, source)
+        except KpyError:
+            raise PatchError(f"unable to parse SM or JSON patch from {shown}") from None
+        if not ops:
+            raise PatchError(f"illegally qualifies as both an SM and JSON patch: {shown}")
+        return ops, [], source, shown
+    try:
+        patches = _patch_resources(text, source, nulls_delete=True)
+    except KpyError:
+        raise PatchError(f"unable to parse SM or JSON patch from {shown}") from None
+    if not patches:
+        if _first_document_is_mapping(text):
+            return [], [], source, shown  # no strategic-merge document: the reference tries JSON
+        raise PatchError(f"illegally qualifies as both an SM and JSON patch: {shown}")
+    return None, patches, source, shown
+
+
+def _first_document_is_mapping(text: str) -> bool:
+    import yaml
+
+    try:
+        doc = next(iter(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))), None)
+    except yaml.YAMLError:
+        return False
+    return isinstance(doc, dict)
+
+
+def _patch_config_text(entry: dict[str, Any]) -> str:
+    """A `patches` entry as the reference prints its plugin configuration: known, non-empty
+    fields, keys sorted (it goes through JSON on its way to YAML)."""
+    from kustomize_py.yaml import dump
+
+    config: dict[str, Any] = {}
+    if isinstance(entry.get("options"), dict) and entry["options"]:
+        config["options"] = {str(k): entry["options"][k] for k in sorted(entry["options"], key=str)}
+    for key in ("patch", "path"):
+        if entry.get(key):
+            config[key] = entry[key]
+    if isinstance(entry.get("target"), dict):
+        config["target"] = {k: str(entry["target"][k]) for k in sorted(_SELECTOR_FIELDS) if entry["target"].get(k)}
+    return dump(config)
 
 
 # -- JSON 6902 ----------------------------------------------------------------------------------
@@ -287,27 +376,70 @@ def _has_build_annotations(res: Resource) -> bool:
 
 def apply_json6902_entries(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
     """`patchesJson6902`: {target, path|patch}; the target must name a resource."""
+    for entry in entries:
+        apply_json6902_configured(ra, configure_json6902(target, entry))
+
+
+def configure_json6902(target: Target, entry: Any) -> tuple[Any, list[dict[str, Any]], str]:
+    """One PatchJson6902Transformer configured: (target selector, operations, source)."""
+    if not isinstance(entry, dict):
+        raise PatchError("patchesJson6902 entries must be mappings", path=target.kustomization.path)
+    sel = entry.get("target") or {}
+    try:
+        ops, source = _json6902_config(target, entry, sel)
+    except KpyError as err:
+        # the reference fails while configuring its plugin, and shows that configuration
+        raise type(err)(f"trouble configuring builtin PatchJson6902Transformer with config: "
+                        f"`\n{_json6902_config_text(entry, sel)}`: {err.message}",
+                        path=target.kustomization.path, field="patchesJson6902") from None
+    return sel, ops, source
+
+
+def apply_json6902_configured(ra: Accumulator, configured: tuple[Any, list[dict[str, Any]], str]) -> None:
     from kustomize_py.selector import select
 
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise PatchError("patchesJson6902 entries must be mappings", path=target.kustomization.path)
-        sel = entry.get("target") or {}
-        if not sel.get("name"):
-            raise PatchError("must specify the target name", path=target.kustomization.path,
-                             field="patchesJson6902")
-        path, inline = entry.get("path"), entry.get("patch") or entry.get("jsonOp")
-        if not path and not inline:
-            raise PatchError("empty file path and empty jsonOp", path=target.kustomization.path)
-        if path and inline:
-            raise PatchError("must specify a file path or jsonOp, not both", path=target.kustomization.path)
-        if path:
-            text, source = target.loader.read_text(str(path)), target.loader.join(str(path))
-            if not text:
-                raise PatchError(f"patch file '{path}' empty seems to be empty", path=source)
-        else:
-            text, source = str(inline), target.kustomization.path
-        ops = _json_ops(text, source)
-        for res in select(ra.resources.items, sel):
-            _apply_json(res, ops, source)
-        ra.resources.reindex()
+    sel, ops, source = configured
+    for res in select(ra.resources.items, sel):
+        _apply_json(res, ops, source)
+    ra.resources.reindex()
+
+
+def _json6902_config(target: Target, entry: dict[str, Any], sel: Any) -> tuple[list[dict[str, Any]], str]:
+    """(operations, source) of one `patchesJson6902` entry, checked in the reference's order."""
+    if not isinstance(sel, dict) or not sel.get("name"):
+        raise PatchError("must specify the target name")
+    path, inline = entry.get("path"), entry.get("patch") or entry.get("jsonOp")
+    if not path and not inline:
+        raise PatchError("empty file path and empty jsonOp")
+    if path and inline:
+        raise PatchError("must specify a file path or jsonOp, not both")
+    if path:
+        text, source = target.loader.read_text(str(path)), target.loader.join(str(path))
+        if not text:
+            raise PatchError(f"patch file '{path}' empty seems to be empty")
+    else:
+        text, source = str(inline), target.kustomization.path
+    ops = _json_ops(text, source)
+    if not ops:
+        shown = text if text.startswith("[") else "[]"  # YAML is shown as the JSON it converts to
+        raise PatchError(f"patch appears to be empty; file={path or ''}, JsonOp={shown}")
+    return ops, source
+
+
+_SELECTOR_FIELDS = ("group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector")
+
+
+def _json6902_config_text(entry: dict[str, Any], sel: Any) -> str:
+    """The plugin configuration as the reference prints it: known, non-empty fields, keys sorted
+    (it goes through JSON on its way to YAML)."""
+    from kustomize_py.yaml import dump
+
+    config: dict[str, Any] = {}
+    inline = entry.get("patch") or entry.get("jsonOp")
+    if inline:
+        config["jsonOp"] = str(inline)
+    if entry.get("path"):
+        config["path"] = str(entry["path"])
+    if isinstance(entry.get("target"), dict):
+        config["target"] = {k: str(sel[k]) for k in sorted(_SELECTOR_FIELDS) if sel.get(k)}
+    return dump(config)
