@@ -64,6 +64,10 @@ class Loader(FrozenRecord):
 
     def read_bytes(self, rel: str) -> bytes:
         """The bytes of file `rel`; errors name the path as written."""
+        return self.read_resolved(rel)[1]
+
+    def read_resolved(self, rel: str) -> tuple[str, bytes]:
+        """(real path, bytes) of file `rel`: the path checked by the load restriction comes along."""
         joined = self.join(rel)
         if self.restrictor == ROOT_ONLY:  # the reference's restrictor resolves links before the
             if not os.path.exists(joined):  # root check, and refuses a directory even outside it
@@ -75,7 +79,7 @@ class Loader(FrozenRecord):
         real = self.resolve(rel)
         try:
             with open(real, "rb") as handle:
-                return handle.read()
+                return real, handle.read()
         except FileNotFoundError:
             raise KpyError(missing(os.path.normpath(joined))) from None
         except OSError as err:

@@ -176,10 +176,9 @@ class Target(Record):
 
     def _read_resource_file(self, path: str) -> list[Resource]:
         try:
-            data = self.loader.read_bytes(path)
+            source, data = self.loader.read_resolved(path)
         except KpyError as err:
             raise _NotAFile(err, malformed=False) from None
-        source = self.loader.resolve(path)
         cached = _DOC_CACHE.get((source, data)) if _DOC_CACHE is not None else None
         if cached is not None:
             docs = plain_copy(cached, keep_marks=True)

@@ -20,6 +20,7 @@ from kustomize_py.loader import Loader, tidy, within
 from kustomize_py.resource import Resource, id_of
 from kustomize_py.transformers.images import new_image, split_image
 from kustomize_py.transformers.sort import sort_resources
+from tests.transformer_fixtures import reference_error
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -381,15 +382,6 @@ def test_records_are_unhashable_unless_frozen():
     assert {Loader("/a"), Loader("/a"), Loader("/b")} == {Loader("/a"), Loader("/b")}
 
 
-def _reference_error(directory: Path) -> str | None:
-    ref = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
-    if not os.access(ref, os.X_OK):
-        return None
-    done = subprocess.run([ref, "kustomize", str(directory)], capture_output=True, text=True, check=False)
-    assert done.returncode != 0
-    return done.stderr.strip().splitlines()[-1].removeprefix("error: ")
-
-
 NESTED_FAILURES = {
     # a base of a base fails: each directory level says which path it was accumulating
     "bases": ({"ov/kustomization.yaml": "resources:\n- ../b2\n", "b2/kustomization.yaml": "resources:\n- ../b3\n",
@@ -423,6 +415,6 @@ def test_nested_failures_say_where_like_the_reference(case: str, tmp_path: Path)
     with pytest.raises(KpyError) as err:
         kustomize_py.build(tmp_path / "ov")
     assert err.value.message == expected.format(t=tmp_path)
-    reference = _reference_error(tmp_path / "ov")
+    reference = reference_error(tmp_path / "ov")
     if reference is not None:
         assert err.value.message == reference

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from kustomize_py.generators import (
 )
 from kustomize_py.generators.sources import b64_wrapped, parse_file_source, parse_literal
 from kustomize_py.loader import Loader
+from tests.transformer_fixtures import reference_error
 
 
 @pytest.mark.parametrize(
@@ -305,15 +304,6 @@ def test_plugin_args(tmp_path: Path) -> None:
     assert with_hash_suffix(g.obj)["metadata"]["name"] == "meta-287bd95b5d"
 
 
-def _reference_stderr(directory: Path) -> str | None:
-    ref = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
-    if not os.access(ref, os.X_OK):
-        return None
-    done = subprocess.run([ref, "kustomize", str(directory)], capture_output=True, text=True, check=False)
-    assert done.returncode != 0
-    return done.stderr
-
-
 @pytest.mark.parametrize("generator,expected", [
     ("configMapGenerator:\n- name: x\n  envs:\n  - a/b.env\n  - c.env\n",
      "loading KV pairs: env source files: [a/b.env c.env]: evalsymlink failure on '{t}/a/b.env' : "
@@ -333,9 +323,9 @@ def test_source_failures_name_the_sources_like_the_reference(tmp_path: Path, gen
         kustomize_py.build(app)
     message = expected.format(t=app, up=tmp_path)
     assert err.value.message == message
-    stderr = _reference_stderr(app)
-    if stderr is not None:
-        assert message in stderr
+    reference = reference_error(app)
+    if reference is not None:
+        assert message in reference
 
 
 def test_literal_failures_do_not_show_the_literals(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Helpers shared by the transformer tests (replacements, vars, plugins): committed golden trees in
+"""Helpers for tests against the reference: the transformer tests' committed golden trees in
 tests/fixtures/transformers/ (outputs from scripts/regen_transformer_fixtures.py) and small trees
 compared with the live reference when it is installed."""
 
@@ -50,6 +50,19 @@ def reference(directory: Path) -> subprocess.CompletedProcess[str]:
     if not Path(REFERENCE).exists():
         pytest.skip("reference renderer (kubectl 1.33) not installed")
     return subprocess.run([REFERENCE, "kustomize", str(directory)], capture_output=True, text=True, check=False)
+
+
+def reference_error(directory: Path) -> str | None:
+    """The reference's error for `directory` (from its first `error: ` line on, without that
+    prefix), after checking that it fails; None when the reference is not installed."""
+    if not os.access(REFERENCE, os.X_OK):
+        return None
+    proc = subprocess.run([REFERENCE, "kustomize", str(directory)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode != 0, proc.stdout[:500]
+    lines = proc.stderr.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("error: "))
+    return "\n".join(lines[first:]).removeprefix("error: ")
 
 
 def assert_same_as_reference(directory: Path) -> None:

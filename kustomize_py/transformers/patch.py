@@ -7,7 +7,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up t
 if TYPE_CHECKING:
     from typing import Any
 
-from kustomize_py.errors import KpyError, PatchError, YamlError
+from kustomize_py.errors import KpyError, PatchError, YamlError, go_quote
 from kustomize_py.resource import Resource
 
 if TYPE_CHECKING:
@@ -206,12 +206,6 @@ def configure_strategic_merge_files(target: Target, entries: list[str]) -> list[
     return patches
 
 
-def apply_patches(target: Target, ra: Accumulator, entries: list[dict[str, Any]]) -> None:
-    """`patches`: strategic merge or JSON 6902 (detected from the text), with optional target."""
-    for entry in entries:
-        apply_patch_config(target, ra, entry)
-
-
 PatchConfig = tuple  # (JSON ops or None, strategic-merge patches, source, shown source)
 
 
@@ -259,8 +253,7 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any],
         ra.resources.reindex()
         return
     for p in patches:
-        quoted = '"' + str(p.org_id()).replace("\\", "\\\\").replace('"', '\\"') + '"'  # Go's %q
-        res = _find_by_id(ra, p, f"no resource matches strategic merge patch {quoted}")
+        res = _find_by_id(ra, p, f"no resource matches strategic merge patch {go_quote(str(p.org_id()))}")
         _apply_smp(target, res, p, _schema_for(target, ra))
         ra.resources.reindex()
 
@@ -272,7 +265,6 @@ def _patch_transformer_config(target: Target, entry: dict[str, Any]
     Like the reference, the text is read both ways: it must be exactly one of a JSON6902 op list
     and strategic-merge documents; nothing at all (`[]`, `null`, a comment) is both.
     """
-    from kustomize_py.errors import go_quote
     from kustomize_py.merge import is_json6902
 
     patch, path = entry.get("patch"), entry.get("path")

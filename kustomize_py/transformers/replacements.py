@@ -13,16 +13,8 @@ from kustomize_py.transformers.fieldpath import field
 
 if TYPE_CHECKING:
     from kustomize_py.loader import Loader
-    from kustomize_py.pipeline import Accumulator, Target
 
 DEFAULT_FIELD_PATH = "metadata.name"
-
-
-def run_replacements(target: Target, ra: Accumulator, entries: list[Any]) -> None:
-    """Load the kustomization's `replacements:` (inline or `path:` files) and apply them."""
-    source = target.kustomization.path
-    replacements = load_replacements(target.loader, entries, source)
-    apply_replacements(ra.resources.items, replacements, source)
 
 
 # -- configuration -----------------------------------------------------------------------------

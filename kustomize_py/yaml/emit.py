@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.errors import YamlError
-from kustomize_py.yaml.folded import FoldedStr, settle
+from kustomize_py.yaml.folded import FoldedStr, block_header, settle
 from kustomize_py.yaml.scalars import PRINT_TABLE as _FAST_QUOTED
 from kustomize_py.yaml.scalars import float_text, int_text, resolves_to_non_string
 
@@ -303,23 +303,15 @@ def _fold_double(value: str, column: int, indent: int) -> str:
 
 def _literal(value: str, indent: int) -> str:
     """A `|` block scalar; when it ends with a line break the next line needs no extra break."""
-    hint = ""
-    if value[:1] == " " or value[:1] in _BREAKS:
-        hint = "2"  # go-yaml's best_indent as the indentation indicator
+    header = block_header(value)
     last = value[-1:]
-    if last not in _BREAKS:
-        chomp = "-"
-    elif len(value) == 1 or value[-2] in _BREAKS:
-        chomp = "+"
-    else:
-        chomp = ""
     pad = " " * indent
     if "\u2028" in value or "\u2029" in value:
-        return " |" + hint + chomp + _literal_body_general(value, pad)
+        return " |" + header + _literal_body_general(value, pad)
     body = "\n".join([pad + line if line else "" for line in value.split("\n")])
     if last == "\n":
         body = body[:-1]  # the next line's own break (or the document end) writes this one
-    return " |" + hint + chomp + "\n" + body
+    return " |" + header + "\n" + body
 
 
 def _literal_body_general(value: str, pad: str) -> str:

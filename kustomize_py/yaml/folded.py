@@ -7,6 +7,20 @@ _BREAKS = "\n\u2028\u2029"  # the line breaks go-yaml may write inside a block s
 _BLANKZ = " \t\r\n\x85\u2028\u2029\x00"
 
 
+_IS_BREAK = frozenset("\r\n\x85\u2028\u2029")  # go-yaml's is_break
+
+
+def block_header(value: str) -> str:
+    """The indicators go-yaml writes after `|` or `>` for `value`: an indentation indicator when it
+    starts with a space or a break, then `-` (no final break), `+` (several) or nothing (one)."""
+    hint = "2" if value[:1] == " " or value[:1] in _IS_BREAK else ""
+    if value[-1:] not in _IS_BREAK:
+        return hint + "-"
+    if len(value) == 1 or value[-2] in _IS_BREAK:
+        return hint + "+"
+    return hint
+
+
 class FoldedStr(str):
     """A string read from a folded block scalar of a resource or patch; the style matters only
     when the value is written out (see `settle`)."""
@@ -44,19 +58,11 @@ def _emitted(value: str) -> str:
     more-indented, but tests the first character of the whole value instead of the next line's:
     so a value starting with text gets an empty line before every more-indented line too.
     """
-    hint = "2" if value[0] == " " or value[0] in _BREAKS else ""
-    last = value[-1]
-    if last not in _BREAKS:
-        chomp = "-"
-    elif len(value) == 1 or value[-2] in _BREAKS:
-        chomp = "+"
-    else:
-        chomp = ""
     k = 0
     while value[k] in _BREAKS:  # the value is not only breaks: those print as a literal
         k += 1
     extra = value[k] not in _BLANKZ
-    out = ["k: >", hint, chomp, "\n"]
+    out = ["k: >", block_header(value), "\n"]
     breaks = leading_spaces = True
     for ch in value:
         if ch in _BREAKS:

@@ -611,17 +611,16 @@ def check_document_split(text: str, source: str) -> None:
     error, and so is a directive (`%YAML 1.1`), which ends up alone before its document."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    pieces, start = [], 0
-    for match in _SEPARATOR.finditer(text):
+    separators = list(_SEPARATOR.finditer(text))
+    for match in separators:
         rest = match.group()[4:].strip()
         if rest and not rest.startswith("#"):
             raise YamlError(f"invalid document separator: {match.group().strip()}", path=source)
-        pieces.append(text[start:match.start()])
-        start = match.end()
-    pieces.append(text[start:])
-    if text.startswith("%") or "\n%" in text:
-        for piece in pieces:
-            _check_directives(piece, source)
+    if text.startswith("%") or "\n%" in text:  # rare: only then are the pieces cut out
+        starts = [0, *(m.end() for m in separators)]
+        ends = [*(m.start() for m in separators), len(text)]
+        for start, end in zip(starts, ends):
+            _check_directives(text[start:end], source)
 
 
 def _check_directives(piece: str, source: str) -> None:
