@@ -57,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         first = next((a for a in argv if not a.startswith("-")), None)
         parser = _parser(first if first in COMMANDS else None)
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            if exc.code == 2 and first == "build":
+                return 1  # a usage error of `kpy build` exits as `kubectl kustomize` does
+            raise
     if args.version:
         from kustomize_py import __version__
 
