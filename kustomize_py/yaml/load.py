@@ -21,6 +21,7 @@ from kustomize_py.yaml.scalars import (
     TEXTED,
     TimestampRangeError,
     drop_text,
+    parse_timestamp,
     read_plain,
     timestamp_text,
     with_text,
@@ -134,16 +135,26 @@ class RawScalar(str):
 
 def _keep_annotation_text(doc: dict[Any, Any], node: Any) -> None:
     """Non-string values of the document's metadata.annotations become RawScalars holding their
-    source text, read from the document's node (no second parse)."""
+    source text, read from the document's node (no second parse); a plain timestamp keeps its
+    text too (`note: 2024-01-01` stays "2024-01-01", where elsewhere it prints as RFC 3339)."""
     meta = doc.get("metadata")
     ann = meta.get("annotations") if isinstance(meta, dict) else None
-    if not isinstance(ann, dict) or all(isinstance(v, str) for v in ann.values()):
+    if not isinstance(ann, dict) or all(isinstance(v, str) and not _maybe_timestamp(v) for v in ann.values()):
         return
     texts = _scalar_texts(_child_node(_child_node(node, "metadata"), "annotations"))
     for key, value in ann.items():
         text = texts.get(str(key))
-        if not isinstance(value, str) and text is not None:
+        if text is None:
+            continue
+        if not isinstance(value, str):
             ann[key] = RawScalar(text, value)
+        elif value != text and _maybe_timestamp(value) and parse_timestamp(text) is not None:
+            ann[key] = text
+
+
+def _maybe_timestamp(value: str) -> bool:
+    """Whether a loaded string may be a timestamp's RFC 3339 rewrite (cheap pre-check)."""
+    return value[4:5] == "-" and value[:4].isdigit()
 
 
 def _child_node(node: Any, key: str) -> Any:
