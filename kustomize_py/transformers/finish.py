@@ -89,7 +89,9 @@ def _clean_annotations(res: Resource, with_origin: bool, with_transformations: b
     if isinstance(ann, dict) and ann:
         # the reference re-sets annotations as strings when it strips its build annotations
         for key, value in ann.items():
-            if not isinstance(value, str):
+            if isinstance(value, (dict, list)):
+                ann[key] = ""  # a mapping or list is no string: the reference keeps an empty one
+            elif not isinstance(value, str):
                 ann[key] = go_string(value)
             elif value.__class__ is not str:
                 ann[key] = str(value)  # a folded scalar's text as read, without its style
