@@ -27,6 +27,12 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Packages a command imports lazily -> the pip install line that brings them (an optional extra,
+# or a regular dependency missing from a broken install).
+INSTALL_HINTS = {"kubernetes": "'kustomize_py[kube]'", "cryptography": "'cryptography>=41'",
+                 "ruamel": "'ruamel.yaml>=0.18'"}
+
+
 def _command_module(name: str) -> Any:
     # __import__ rather than importlib.import_module: importlib (and the warnings module it pulls)
     # is not otherwise loaded by a plain build.
@@ -88,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:
         if os.environ.get("KPY_DEBUG"):
             raise
+        install = INSTALL_HINTS.get((getattr(err, "name", None) or "").partition(".")[0])
+        if isinstance(err, ModuleNotFoundError) and install:
+            print(f"Error: `kpy {args.command}` needs the Python package {err.name!r}, which is not installed: "
+                  f"pip install {install}", file=sys.stderr)
+            return 1
         print(f"Error: internal error ({type(err).__name__}: {err}); rerun with KPY_DEBUG=1 for details "
               "and please report it", file=sys.stderr)
         return 70
