@@ -308,6 +308,14 @@ def _as_text(loader: Any, node: Any) -> str:
     return loader.construct_yaml_str(node)
 
 
+def _number_unless_sexagesimal(loader: Any, node: Any) -> Any:
+    if ":" in node.value:
+        return loader.construct_yaml_str(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
+
+
 def _go_yaml_v2_bool(loader: Any, node: Any) -> bool:
     return node.value in ("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
 
@@ -331,6 +339,9 @@ def _parse(data: bytes, path: str) -> list[Any]:
     _Loader.add_constructor("tag:yaml.org,2002:bool", _go_yaml_v2_bool)
     # PyYAML resolves a plain `=` to YAML 1.1's !!value type, which go-yaml v2 reads as text
     _Loader.add_constructor("tag:yaml.org,2002:value", _as_text)
+    # YAML 1.1's sexagesimal numbers (`1:30`) are text to go-yaml v2
+    _Loader.add_constructor("tag:yaml.org,2002:int", _number_unless_sexagesimal)
+    _Loader.add_constructor("tag:yaml.org,2002:float", _number_unless_sexagesimal)
     _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YN, list("yYnN"))
     # go-yaml v2 also reads `1e30` (no dot) as a float, where YAML 1.1 has a string
     _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _GO_FLOAT, list("-+.0123456789"))
