@@ -111,6 +111,8 @@ def test_reorder_with_sort_options_warns_and_keeps_the_field(tree: Path) -> None
 
 @pytest.mark.parametrize("flags, message", [
     (["--reorder", "bogus"], "illegal flag value --reorder bogus; legal values: [legacy none]"),
+    (["--load-restrictor", "bogus"],
+     "illegal flag value --load-restrictor bogus; legal values: [LoadRestrictionsRootOnly LoadRestrictionsNone]"),
     (["--reorder"], None),
     (["--bogus"], None),
 ])

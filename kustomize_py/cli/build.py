@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+RESTRICTORS = ("LoadRestrictionsRootOnly", "LoadRestrictionsNone")
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="render a kustomization directory (like `kustomize build`)")
     p.add_argument("path", nargs="?", default=".", help="kustomization directory (default: .)")
@@ -20,8 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="build every overlay under ROOT (kustomizations no other one includes) into -o DIR, "
                         "one file per overlay named after its path (a/b/overlays/prod -> a__b__overlays__prod.yaml)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="with --all: worker processes (default 1)")
-    p.add_argument("--load-restrictor", default="LoadRestrictionsRootOnly",
-                   choices=["LoadRestrictionsRootOnly", "LoadRestrictionsNone"],
+    p.add_argument("--load-restrictor", default="LoadRestrictionsRootOnly", metavar="{" + ",".join(RESTRICTORS) + "}",
                    help="whether files may be loaded from outside the kustomization root")
     p.add_argument("--enable-helm", action="store_true", help="inflate helmCharts with the helm binary")
     p.add_argument("--helm-command", default="helm", help="helm binary to use (default: helm)")
@@ -103,6 +105,9 @@ def check_flags(args: argparse.Namespace) -> None:
     if args.enable_managedby_label:
         print("Flag --enable-managedby-label has been deprecated, The flag `enable-managedby-label` has been "
               "deprecated. Use the `managedByLabel` option in the `buildMetadata` field instead.", file=sys.stderr)
+    if args.load_restrictor not in RESTRICTORS:
+        raise KpyError(f"illegal flag value --load-restrictor {args.load_restrictor}; "
+                       f"legal values: [{' '.join(RESTRICTORS)}]")
     if args.reorder is not None and args.reorder not in ("legacy", "none"):
         raise KpyError(f"illegal flag value --reorder {args.reorder}; legal values: [legacy none]")
 
