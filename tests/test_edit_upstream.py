@@ -45,10 +45,15 @@ def test_upstream_case(case: dict, tmp_path: Path) -> None:
         target = tmp_path / name.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
+    for name in case.get("dirs") or []:
+        (tmp_path / name).mkdir(parents=True)
     kfile = tmp_path / "kustomization.yaml"
-    before = case.get("kustomization")
-    if before is not None:
-        kfile.write_bytes(before.encode("utf-8"))
+    if case.get("kustomization") is not None:
+        kfile.write_bytes(case["kustomization"].encode("utf-8"))
+    for argv in case.get("runs") or []:  # earlier runs of the same command must succeed
+        rc, _, err = run_kpy(tmp_path, argv)
+        assert rc == 0, err
+    before = kfile.read_text(encoding="utf-8") if kfile.exists() else None
     rc, _, err = run_kpy(tmp_path, case["args"])
     expect = case["expect"]
     after = kfile.read_text(encoding="utf-8") if kfile.exists() else None
@@ -69,3 +74,8 @@ def test_upstream_case(case: dict, tmp_path: Path) -> None:
         assert text in after, f"{text!r} not in:\n{after}"
     for text in expect.get("not_contains", []):
         assert text not in after, f"{text!r} in:\n{after}"
+    if "fields" in expect:
+        from kustomize_py.edit.kustfile import KustFile
+
+        k = KustFile(str(tmp_path)).read()
+        assert {f: k.get(f) for f in expect["fields"]} == expect["fields"]
