@@ -43,7 +43,7 @@ def find(directory: str) -> str:
     if len(found) > 1:
         raise KustomizationError(f"Found multiple kustomization file: [{' '.join(found)}]\n",
                                  path=directory)
-    path = os.path.join(directory, found[0])
+    path = os.path.normpath(os.path.join(directory, found[0]))
     if os.path.isdir(path):
         raise KustomizationError(f"{found[0]} should be a file", path=directory)
     return path
