@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.edit import schema
-from kustomize_py.errors import KpyError, KustomizationError, YamlError
+from kustomize_py.errors import KpyError, KustomizationError
 
 FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -162,13 +162,12 @@ class KustFile:
 
     def read(self) -> dict[str, Any]:
         """The Kustomization as plain data (kustomize's typed view of it, after FixKustomization)."""
-        from kustomize_py.yaml.load import load, plain_copy
+        # The build's kustomization parser reads YAML as kustomize does here too (go-yaml v2:
+        # YAML 1.1 booleans, a repeated key is not an error and the last one wins).
+        from kustomize_py.kustomization import _parse
 
-        try:
-            doc = load(self.text, self.path)
-        except YamlError as err:
-            raise KustomizationError(f"invalid Kustomization: {err.message}", path=self.path) from None
-        doc = plain_copy(doc) if doc is not None else {}
+        docs = _parse(self._raw, self.path)
+        doc = docs[0] if docs else {}  # go-yaml decodes the first document only
         try:
             k = schema.decode_struct(doc, "Kustomization")
         except KustomizationError as err:

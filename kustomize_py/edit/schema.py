@@ -112,6 +112,9 @@ def _json_kind(v: Any) -> str:
 
 def _mismatch(v: Any, t: Any, where: tuple[str, str]) -> KustomizationError:
     # Go names the innermost struct type, then the JSON path from the top.
+    if not where[1]:
+        return KustomizationError(f"invalid Kustomization: json: cannot unmarshal {_json_kind(v)} "
+                                  f"into Go value of type {_go_type(t)}")
     return KustomizationError(
         f"invalid Kustomization: json: cannot unmarshal {_json_kind(v)} into Go struct field "
         f"{where[0]}.{where[1]} of type {_go_type(t)}")
