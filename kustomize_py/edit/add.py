@@ -7,6 +7,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 from kustomize_py.edit.common import (
@@ -122,8 +123,14 @@ def patch_entry(path: str = "", patch: str = "", **target: str) -> dict[str, Any
 def same_patch(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """kustomize's Patch.Equals: path, patch, target and options all equal."""
     return (a.get("path", "") == b.get("path", "") and a.get("patch", "") == b.get("patch", "")
-            and (a.get("target") or None) == (b.get("target") or None)
-            and (a.get("options") or {}) == (b.get("options") or {}))
+            and _selector(a.get("target")) == _selector(b.get("target"))
+            and a.get("options") == b.get("options"))
+
+
+def _selector(target: dict[str, str] | None) -> dict[str, str] | None:
+    # a target is compared as Go compares the struct: empty fields equal absent ones, but a
+    # target written as {} is not the same as no target
+    return None if target is None else {f: v for f, v in target.items() if v}
 
 
 def add_patch(directory: str, path: str = "", patch: str = "", **target: str) -> Result:
@@ -231,8 +238,8 @@ def _expand_file_sources(directory: str, sources: list[str], warnings: list[str]
             warnings.append(f"{pattern} has no match")
         if key:
             if len(found) != 1:
-                raise EditError(f"failed to expand file source: multiple files found for pattern "
-                                f"{pattern} with key {key}, expected one")
+                raise EditError(f"failed to expand file source: 'pattern '{pattern}' catches files "
+                                f"{go_list(found)}, should catch only one")
             out.append(f"{key}={found[0]}")
         else:
             out.extend(found)
@@ -323,7 +330,7 @@ def _check_generates(directory: str, what: str, args: dict[str, Any], secret: bo
         raise EditError(f"failed to create {what}: {err.message}") from None
 
 
-def add_configmap(directory: str, name: str, *, files: list[str] = (), literals: list[str] = (),
+def add_configmap(directory: str, name: str, *, files: Sequence[str] = (), literals: Sequence[str] = (),
                   env_file: str = "", disable_name_suffix_hash: bool = False, behavior: str = "",
                   namespace: str = "") -> Result:
     """`edit add configmap NAME --from-literal/--from-file/--from-env-file ...`."""
@@ -332,7 +339,7 @@ def add_configmap(directory: str, name: str, *, files: list[str] = (), literals:
                                 namespace, None)
 
 
-def add_secret(directory: str, name: str, *, files: list[str] = (), literals: list[str] = (),
+def add_secret(directory: str, name: str, *, files: Sequence[str] = (), literals: Sequence[str] = (),
                env_file: str = "", disable_name_suffix_hash: bool = False, secret_type: str = "Opaque",
                namespace: str = "") -> Result:
     """`edit add secret NAME --from-literal/--from-file/--from-env-file [--type]`."""
@@ -343,4 +350,4 @@ def add_secret(directory: str, name: str, *, files: list[str] = (), literals: li
 
 __all__ = ["add_annotation", "add_base", "add_build_metadata", "add_component", "add_configmap",
            "add_generator", "add_label", "add_patch", "add_resource", "add_secret",
-           "add_transformer", "go_list"]
+           "add_transformer"]

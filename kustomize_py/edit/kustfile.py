@@ -9,6 +9,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 from kustomize_py.edit import schema
@@ -128,7 +129,7 @@ def marshal_field(name: str, value: Any) -> str:
     return dump({name: schema.encode_field(name, value)})
 
 
-def render(k: dict[str, Any], fields: list[tuple[str, str]] = ()) -> str:
+def render(k: dict[str, Any], fields: Sequence[tuple[str, str]] = ()) -> str:
     """Kustomization `k` as kustomize writes it over a file whose top-level fields (with the
     comments above them) were `fields`: those first, in place, then the rest in FIELD_ORDER."""
     out = []
