@@ -190,7 +190,6 @@ def test_set_image_overlays_without_match_is_an_error(tmp_path: Path) -> None:
     (["edit", "add", "patch", "--path", "p.yaml", "--patch", "x"], "patch and path can't be set at the same time"),
     (["edit", "add", "base", "nowhere"], "nowhere does not exist"),
     (["edit", "remove", "configmap", "nope"], "no specified configmap(s) were found in the kustomization.yaml file"),
-    (["edit", "fix", "--vars"], "--vars"),
 ])
 def test_rejected_arguments_exit_non_zero_and_write_nothing(tmp_path: Path, argv: list[str], message: str) -> None:
     original = "# keep me\nresources:\n- a.yaml\nreplicas:\n- name: web\n  count: 2\n"
@@ -270,3 +269,68 @@ def test_edit_needs_no_reference_binary(tmp_path: Path, monkeypatch: pytest.Monk
     assert rc == 0, err
     assert (tmp_path / "kustomization.yaml").read_text() == (
         "namespace: b\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")
+
+
+VARS_KUSTOMIZATION = """resources:
+- pod.yaml
+- secret.yaml
+# the old way
+vars:
+- name: SECRET_NAME
+  objref:
+    kind: Secret
+    name: my-secret
+    apiVersion: v1
+- name: POD_ARGS
+  objref:
+    kind: Secret
+    name: my-secret
+    apiVersion: v1
+  fieldref:
+    fieldPath: metadata.name
+"""
+VARS_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: my-pod
+spec:
+  containers:
+  - image: busybox
+    name: c
+    args: ["--secret=$(POD_ARGS)"]
+    env:
+    - name: TOKEN
+      value: prefix-$(SECRET_NAME)-suffix
+"""
+VARS_SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: my-secret\ntype: Opaque\n"
+
+
+@needs_reference
+def test_fix_vars_builds_the_same_with_the_reference(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text(VARS_KUSTOMIZATION)
+    (tmp_path / "pod.yaml").write_text(VARS_POD)
+    (tmp_path / "secret.yaml").write_text(VARS_SECRET)
+    before = subprocess.run([REFERENCE, "kustomize", str(tmp_path)], capture_output=True, text=True)
+    assert before.returncode == 0, before.stderr
+    rc, out, err = run_kpy(tmp_path, ["edit", "fix", "--vars"])
+    assert rc == 0, err
+    assert "vars -> replacements" in out and "Warning" not in out
+    text = (tmp_path / "kustomization.yaml").read_text()
+    assert "vars:" not in text and "replacements:" in text
+    assert "SECRET_NAME_PLACEHOLDER" in (tmp_path / "pod.yaml").read_text()
+    after = subprocess.run([REFERENCE, "kustomize", str(tmp_path)], capture_output=True, text=True)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert _kpy_build(tmp_path) == after.stdout
+
+
+def test_fix_vars_that_cannot_convert_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text(VARS_KUSTOMIZATION)
+    pod = VARS_POD.replace("prefix-$(SECRET_NAME)-suffix", "a-$(SECRET_NAME)_b")
+    (tmp_path / "pod.yaml").write_text(pod)
+    (tmp_path / "secret.yaml").write_text(VARS_SECRET)
+    rc, _, err = run_kpy(tmp_path, ["edit", "fix", "--vars"])
+    assert rc == 1
+    assert "error with pod.yaml: cannot convert all vars to replacements; $(SECRET_NAME) is not delimited" in err
+    assert (tmp_path / "kustomization.yaml").read_text() == VARS_KUSTOMIZATION
+    assert (tmp_path / "pod.yaml").read_text() == pod

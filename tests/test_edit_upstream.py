@@ -72,6 +72,8 @@ def test_upstream_case(case: dict, tmp_path: Path) -> None:
     assert after is not None
     if "equals" in expect:
         assert after == expect["equals"]
+    for name, content in (expect.get("files") or {}).items():
+        assert (tmp_path / name).read_text(encoding="utf-8") == content, name
     for text in expect.get("contains", []):
         assert text in after, f"{text!r} not in:\n{after}"
     for text in expect.get("not_contains", []):

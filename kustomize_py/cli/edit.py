@@ -97,7 +97,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rm.add_parser("buildmetadata", help="remove buildMetadata options (a,b)").add_argument("options", nargs="*")
 
     p = families.add_parser("fix", help="move deprecated fields to their replacements")
-    p.add_argument("--vars", action="store_true", help="convert vars to replacements (not supported)")
+    p.add_argument("--vars", action="store_true",
+                   help="also convert vars to replacements (rewrites resource files that use them)")
 
 
 def _target(args: argparse.Namespace) -> dict[str, str]:

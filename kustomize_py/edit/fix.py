@@ -13,6 +13,12 @@ from kustomize_py.edit.common import Result
 from kustomize_py.edit.kustfile import KustFile
 from kustomize_py.errors import EditError, KpyError
 
+FIXED_WITH_VARS = """
+Fixed fields:
+  patchesJson6902 -> patches
+  patchesStrategicMerge -> patches
+  commonLabels -> labels
+  vars -> replacements"""
 FIXED_FIELDS = """
 Fixed fields:
   patchesJson6902 -> patches
@@ -63,17 +69,25 @@ def _build_text(directory: str) -> tuple[str | None, str | None]:
 
 
 def fix(directory: str = ".", *, vars: bool = False) -> tuple[Result, str]:
-    """Rewrite the kustomization with deprecated fields moved; returns the result and kustomize's
+    """Rewrite the kustomization with deprecated fields moved (and with `vars`, vars turned into
+    replacements, resource files getting VAR_PLACEHOLDER); returns the result and kustomize's
     report (the fixed fields, then a warning when the build output changed or now fails)."""
-    if vars:
-        raise EditError("--vars (converting vars to replacements, which rewrites resource files) "
-                        "is not supported by kpy; run `kpy edit fix` without it")
     before, _ = _build_text(directory)
     kf = KustFile(directory)
     k = kf.read()
     fix_fields(directory, k)
-    changed = kf.write(k)
-    report = FIXED_FIELDS
+    rewritten: dict[str, str] = {}
+    if vars:
+        from kustomize_py.edit.fixvars import convert_vars
+
+        rewritten = convert_vars(directory, k)
+    from kustomize_py.edit.kustfile import atomic_replace
+
+    changed = kf.write(k)  # first: it refuses a kustomization changed meanwhile
+    for name, content in rewritten.items():
+        atomic_replace(os.path.join(directory, name), content.encode("utf-8"))
+    changed = changed or bool(rewritten)
+    report = FIXED_WITH_VARS if vars else FIXED_FIELDS
     after, error = _build_text(directory)
     if error is not None:
         report += ("\nWarning: 'Fixed' kustomization now produces the error when running "
