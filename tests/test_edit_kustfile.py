@@ -181,3 +181,15 @@ def test_round_trip_of_the_conformance_corpus_is_stable_and_builds_the_same(tmp_
         assert output(root) == before, root
         checked += 1
     assert checked > 120 and unreadable < 5
+
+
+def test_a_symlinked_kustomization_is_written_through_the_link(tmp_path: Path) -> None:
+    (tmp_path / "shared.yaml").write_text("namePrefix: a-\n")
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "overlay" / "kustomization.yaml").symlink_to("../shared.yaml")
+    kf = KustFile(str(tmp_path / "overlay"))
+    k = kf.read()
+    k["namePrefix"] = "b-"
+    kf.write(k)
+    assert (tmp_path / "overlay" / "kustomization.yaml").is_symlink()
+    assert "namePrefix: b-\n" in (tmp_path / "shared.yaml").read_text()

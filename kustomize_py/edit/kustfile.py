@@ -184,7 +184,8 @@ class KustFile:
         data = self.render(k).encode("utf-8")
         if data == self._raw:
             return False
-        atomic_replace(self.path, data, expect=(self._raw, self._stat))
+        # through a symlink to its target, as kustomize's write does
+        atomic_replace(os.path.realpath(self.path), data, expect=(self._raw, self._stat))
         return True
 
 
