@@ -239,8 +239,8 @@ def test_help_lists_every_subcommand() -> None:
     assert whats == {
         "add": ["annotation", "base", "buildmetadata", "component", "configmap", "generator", "label",
                 "patch", "resource", "secret", "transformer"],
-        "set": ["annotation", "buildmetadata", "image", "label", "nameprefix", "namespace", "namesuffix",
-                "replicas"],
+        "set": ["annotation", "buildmetadata", "configmap", "image", "label", "nameprefix", "namespace",
+                "namesuffix", "replicas", "secret"],
         "remove": ["annotation", "buildmetadata", "configmap", "label", "patch", "resource", "secret",
                    "transformer"],
     }

@@ -78,6 +78,15 @@ def test_upstream_case(case: dict, tmp_path: Path) -> None:
         assert text in after, f"{text!r} not in:\n{after}"
     for text in expect.get("not_contains", []):
         assert text not in after, f"{text!r} in:\n{after}"
+    if "first_generator" in expect:
+        from kustomize_py.edit.kustfile import KustFile
+
+        want = expect["first_generator"]
+        first = KustFile(str(tmp_path)).read()[want["field"]][0]
+        if "namespace" in want:
+            assert first.get("namespace") == want["namespace"]
+        if "literals_any_order" in want:
+            assert sorted(first.get("literals") or []) == sorted(want["literals_any_order"])
     if "fields" in expect:
         from kustomize_py.edit.kustfile import KustFile
 

@@ -78,6 +78,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     for what in ("label", "annotation"):
         st.add_parser(what, help=f"set common{what.title()}s (k:v ...)").add_argument("pairs", nargs="*")
     st.add_parser("buildmetadata", help="set buildMetadata options (a,b)").add_argument("options", nargs="*")
+    for what in ("configmap", "secret"):
+        p = st.add_parser(what, help=f"change literal values or the namespace of a {what} generator")
+        p.add_argument("name", nargs="*")
+        p.add_argument("--from-literal", action="append", default=[], metavar="KEY=VALUE",
+                       help="an existing key and its new value (repeatable)")
+        p.add_argument("--namespace", default="", help=f"current namespace of the {what}")
+        p.add_argument("--new-namespace", default="", help=f"new namespace of the {what}")
 
     rm = families.add_parser("remove", help="remove an item from the kustomization").add_subparsers(
         dest="edit_what", metavar="WHAT")
@@ -164,6 +171,9 @@ def _dispatch(args: argparse.Namespace) -> Any:
             return getattr(e, f"set_{what}")(d, *args.values)
         if what in ("label", "annotation"):
             return getattr(e, f"set_{what}")(d, *args.pairs)
+        if what in ("configmap", "secret"):
+            return getattr(e, f"set_{what}")(d, _one(args.name), literals=args.from_literal,
+                                             namespace=args.namespace, new_namespace=args.new_namespace)
         return e.set_build_metadata(d, args.options)
     if what in ("resource", "transformer"):
         return getattr(e, f"remove_{what}")(d, *args.paths)

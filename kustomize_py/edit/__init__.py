@@ -35,6 +35,7 @@ from kustomize_py.edit.remove import (
 from kustomize_py.edit.set import (
     set_annotation,
     set_build_metadata,
+    set_configmap,
     set_image,
     set_image_overlays,
     set_label,
@@ -42,6 +43,7 @@ from kustomize_py.edit.set import (
     set_namespace,
     set_namesuffix,
     set_replicas,
+    set_secret,
 )
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "add_component", "add_configmap", "add_generator", "add_label", "add_patch", "add_resource",
     "add_secret", "add_transformer", "create", "fix", "remove_annotation", "remove_build_metadata",
     "remove_configmap", "remove_label", "remove_patch", "remove_resource", "remove_secret",
-    "remove_transformer", "set_annotation", "set_build_metadata", "set_image", "set_image_overlays",
-    "set_label", "set_nameprefix", "set_namespace", "set_namesuffix", "set_replicas",
+    "remove_transformer", "set_annotation", "set_build_metadata", "set_configmap", "set_image",
+    "set_image_overlays", "set_label", "set_nameprefix", "set_namespace", "set_namesuffix",
+    "set_replicas", "set_secret",
 ]

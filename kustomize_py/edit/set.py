@@ -7,6 +7,7 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 from kustomize_py.edit.common import Result, build_metadata_options, edit, key_values
@@ -226,6 +227,70 @@ def set_build_metadata(directory: str, options: str) -> Result:
     return edit(directory, change)
 
 
+
+def _literal_pair(value: str) -> tuple[str, str]:
+    if value.count("=") != 1:
+        raise EditError("invalid format: literal values must be specified in the key=value format")
+    key, _, v = value.partition("=")
+    return key, v
+
+
+def _set_generated(directory: str, field: str, kind: str, what: str, names: list[str] | str,
+                   literals: list[str], namespace: str, new_namespace: str) -> Result:
+    names = [names] if isinstance(names, str) else list(names)
+    if len(names) != 1:
+        raise EditError("failed to validate flags: name must be specified once")
+    if not literals and not new_namespace:
+        raise EditError("failed to validate flags: at least one of [--from-literal, --new-namespace] "
+                        "must be specified")
+    from kustomize_py.edit.add import _check_generates, _merge_global_options
+    from kustomize_py.edit.common import namespace_equal
+
+    def change(k: dict[str, Any], warnings: list[str]) -> None:
+        args = next((e for e in k.get(field) or [] if e.get("name", "") == names[0]
+                     and namespace_equal(namespace, e.get("namespace"))), None)
+        if args is None:
+            raise EditError(f"failed to create {what}: could not set new {kind} value: "
+                            f'unable to find {kind} with name "{names[0]}"')
+        if literals:
+            # kustomize rebuilds the list from a map (in no fixed order); kpy keeps file order
+            sources: dict[str, str] = {}
+            try:
+                for item in args.get("literals") or []:
+                    key, value = _literal_pair(item)
+                    sources[key] = value
+                for item in literals:
+                    key, value = _literal_pair(item)
+                    if key not in sources:
+                        raise EditError(f"key '{key}' not found in resource")
+                    sources[key] = value
+            except EditError as err:
+                raise EditError(f"failed to create {what}: failed to update literal sources: failed to "
+                                f"update resource: {err.message}") from None
+            args["literals"] = [f"{key}={value}" for key, value in sources.items()]
+        if new_namespace:
+            args["namespace"] = new_namespace
+        args["options"] = _merge_global_options(args.get("options"), k.get("generatorOptions"))
+        _check_generates(directory, what, args, field == "secretGenerator")
+
+    return edit(directory, change)
+
+
+def set_configmap(directory: str, name: str, *, literals: Sequence[str] = (), namespace: str = "",
+                  new_namespace: str = "") -> Result:
+    """`edit set configmap NAME --from-literal K=V... [--namespace NS] [--new-namespace NS]`:
+    change existing literal keys or the namespace of a configMapGenerator entry."""
+    return _set_generated(directory, "configMapGenerator", "ConfigMap", "configmap", name, list(literals),
+                          namespace, new_namespace)
+
+
+def set_secret(directory: str, name: str, *, literals: Sequence[str] = (), namespace: str = "",
+               new_namespace: str = "") -> Result:
+    """`edit set secret NAME --from-literal K=V... [--namespace NS] [--new-namespace NS]`."""
+    return _set_generated(directory, "secretGenerator", "Secret", "secret", name, list(literals),
+                          namespace, new_namespace)
+
+
 __all__ = ["images_after", "parse_image_arg", "set_annotation", "set_build_metadata", "set_image",
            "set_image_overlays", "set_label", "set_nameprefix", "set_namespace", "set_namesuffix",
-           "set_replicas", "split_image"]
+           "set_replicas", "split_image", "set_configmap", "set_secret"]
