@@ -334,3 +334,20 @@ def test_fix_vars_that_cannot_convert_writes_nothing(tmp_path: Path) -> None:
     assert "error with pod.yaml: cannot convert all vars to replacements; $(SECRET_NAME) is not delimited" in err
     assert (tmp_path / "kustomization.yaml").read_text() == VARS_KUSTOMIZATION
     assert (tmp_path / "pod.yaml").read_text() == pod
+
+
+def test_fix_vars_with_a_broken_nested_kustomization_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [a\n")
+    (tmp_path / "kustomization.yaml").write_text("resources:\n- base\nvars:\n- name: X\n  objref:\n    kind: A\n    name: a\n")
+    rc, _, err = run_kpy(tmp_path, ["edit", "fix", "--vars"])
+    assert rc == 1 and "error converting YAML to JSON" in err and "Traceback" not in err
+
+
+def test_add_label_without_selector_for_several_new_keys_needs_force_like_kustomize(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: []\n")
+    rc, _, err = run_kpy(tmp_path, ["edit", "add", "label", "--without-selector", "a:1", "b:2"])
+    assert rc == 1 and "already in kustomization file. Use --force to override." in err
+    rc, _, err = run_kpy(tmp_path, ["edit", "add", "label", "--without-selector", "-f", "a:1", "b:2"])
+    assert rc == 0, err
+    assert "labels:\n- pairs:\n    a: \"1\"\n    b: \"2\"\n" in (tmp_path / "kustomization.yaml").read_text()

@@ -27,7 +27,10 @@ def _sub_kustomization(text: str) -> dict[str, Any]:
     """A nested kustomization as kustomize reads it here: no checks, unknown fields ignored."""
     import yaml
 
-    doc = yaml.safe_load(text) or {}
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise EditError(f"error converting YAML to JSON: {err}") from None
     if not isinstance(doc, dict):
         raise EditError("error unmarshaling JSON: cannot unmarshal into Go value of type types.Kustomization")
     folded = {str(k).lower(): v for k, v in doc.items()}
