@@ -83,8 +83,8 @@ def add_base(directory: str, paths: str) -> Result:
 def _files_field(directory: str, field: str, what: str, patterns: list[str]) -> Result:
     warnings: list[str] = []
     found = glob_patterns(directory, patterns, warnings)
-    if not found:
-        return Result(find(directory), False, warnings)
+    if not found:  # kustomize stops here, before looking for the kustomization
+        return Result(os.path.join(directory, "kustomization.yaml"), False, warnings)
     result = _append_paths(directory, field, what, found, skip_self=False)
     result.warnings[:0] = warnings
     return result
