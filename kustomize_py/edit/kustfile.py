@@ -191,31 +191,21 @@ class KustFile:
 
 def atomic_replace(path: str, data: bytes, expect: tuple[bytes, os.stat_result] | None = None,
                    *, new: bool = False) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`. With `expect`,
+    """Write `data` over `path` atomically (the project's one atomic writer). With `expect`,
     refuse when the file's bytes or modification time are no longer those read; with `new`,
     refuse when `path` exists."""
-    directory = os.path.dirname(path) or "."
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.kpy-{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+    from kustomize_py.output import atomic_write
+
+    def unchanged() -> None:
         if expect is not None:
-            raw, st = expect
-            os.chmod(tmp, st.st_mode & 0o7777)
-            _check_unchanged(path, raw, st)
-        if new:
-            os.link(tmp, path)  # fails if the file appeared meanwhile
-        else:
-            os.replace(tmp, path)
+            _check_unchanged(path, *expect)
+
+    try:
+        atomic_write(path, data, check=unchanged, exclusive=new)
     except FileExistsError:
         raise KustomizationError("kustomization file already exists", path=path) from None
     except OSError as err:
         raise KustomizationError(f"cannot write: {err.strerror}", path=path) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _check_unchanged(path: str, raw: bytes, st: os.stat_result) -> None:
