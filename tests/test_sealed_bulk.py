@@ -218,7 +218,7 @@ def test_cli_all_and_check(repo, capsys, monkeypatch):
         monkeypatch,
     )
     assert rc == 0 and "unchanged: grafana/sealed/admin.yaml (0 sealed, 2 kept)" in err
-    rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "-o", "x"], capsys, monkeypatch)
+    rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "-w", "x"], capsys, monkeypatch)
     assert rc == 1 and "--all takes no input file" in err
 
 

@@ -137,7 +137,7 @@ def test_namespace_option(pub):
         seal_secret(s, pub)
     assert seal_secret(s, pub, namespace="x")["metadata"]["namespace"] == "x"
     assert "namespace" not in seal_secret(s, pub, scope="cluster-wide")["metadata"]
-    with pytest.raises(SealError, match="differs from --namespace"):
+    with pytest.raises(SealError, match="namespace mismatch: the Secret is in namespace .apps. but .other."):
         seal_secret(secret(), pub, namespace="other")
 
 
