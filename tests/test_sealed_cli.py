@@ -284,12 +284,12 @@ def test_merge_into_file(capsys, monkeypatch, private_key, tmp_path):
             ["seal", "--cert", CERT, "--namespace", "other"],
             SECRET,
             "<stdin>: field metadata.namespace: namespace mismatch: input secret is in namespace "
-            "'monitoring' but --namespace 'other' was specified",
+            '"monitoring" but --namespace "other" was specified',
         ),
         (
             ["seal", "--cert", CERT, "-n", "other"],
             SECRET,
-            "but -n 'other' was specified",
+            'but -n "other" was specified',
         ),
         (["seal"], SECRET, "--cert is required"),
         (["seal", "--cert", CERT, "--raw", "--merge-into", "x"], SECRET, "cannot be combined"),

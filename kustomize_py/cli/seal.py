@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.errors import SealError
+from kustomize_py.errors import SealError, go_quote
 
 ENV_PREFIX = "SEALED_SECRETS_"  # kubeseal reads every flag from SEALED_SECRETS_<FLAG> as well
 # dest -> the kubeseal flag whose environment twin kpy reads
@@ -427,8 +427,8 @@ def _check_target(args: argparse.Namespace, secret: dict[str, Any], source: str)
     namespace = meta.get("namespace")
     if args.namespace and namespace and namespace != args.namespace:
         raise SealError(
-            f"namespace mismatch: input secret is in namespace {namespace!r} but "
-            f"{flag(args, 'namespace')} {args.namespace!r} was specified",
+            f"namespace mismatch: input secret is in namespace {go_quote(namespace)} but "
+            f"{flag(args, 'namespace')} {go_quote(args.namespace)} was specified",
             path=source,
             field="metadata.namespace",
         )
@@ -514,8 +514,8 @@ def _run_merge(args: argparse.Namespace, public_key: Any) -> int:
     name, namespace = file_meta.get("name"), file_meta.get("namespace")
     if args.namespace and namespace and args.namespace != namespace:
         raise SealError(
-            f"namespace mismatch: {target} is in namespace {namespace!r} but "
-            f"{flag(args, 'namespace')} {args.namespace!r} was specified",
+            f"namespace mismatch: {target} is in namespace {go_quote(namespace)} but "
+            f"{flag(args, 'namespace')} {go_quote(args.namespace)} was specified",
             path=target,
             field="metadata.namespace",
         )
@@ -587,7 +587,14 @@ def _run_reencrypt(args: argparse.Namespace) -> int:
     planned = []
     for path, source, public_key in jobs:
         text = _read_text(path, source, flag(args, "secret_file", "FILE"))
-        result = reencrypt_text(text, keys, public_key, source=source)
+        try:
+            result = reencrypt_text(text, keys, public_key, source=source)
+        except SealError as err:
+            if "no key could decrypt" in err.message:
+                given_keys = ", ".join(_key_files(args.recovery_private_key))
+                err = SealError(f"{err.message} (keys from {flag(args, 'recovery_private_key')}: "
+                                f"{given_keys})", path=err.path, field=err.field)
+            raise err from None
         if not result.sealed_secrets:
             if args.all_root:
                 continue  # some other file kept beside the sealed ones

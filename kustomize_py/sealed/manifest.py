@@ -209,7 +209,9 @@ def seal_secret(
     template_meta["creationTimestamp"] = (
         None  # kubeseal always writes it; keeps round trips diff-free
     )
-    template: dict[str, Any] = {"metadata": template_meta, "type": secret.get("type") or "Opaque"}
+    template: dict[str, Any] = {"metadata": template_meta}
+    if secret.get("type"):  # copied as kubeseal does; the API server defaults a missing one to Opaque
+        template["type"] = secret["type"]
     if secret.get("immutable") is not None:
         template["immutable"] = secret["immutable"]
 
@@ -325,7 +327,7 @@ def dump(obj: dict[str, Any], fmt: str = "yaml") -> str:
     """kubeseal's text: sorted-key YAML, or JSON in Go struct order with 2-space indent."""
     if fmt == "json":
         text = json.dumps(_go_order(obj, str(obj.get("kind"))), indent=2, ensure_ascii=False)
-        return _go_json_escapes(text) + "\n"
+        return go_json_escapes(text) + "\n"
     if fmt != "yaml":
         raise SealError(f"unknown output format {fmt!r}; use yaml or json", field="format")
     from kustomize_py.yaml import dump as dump_yaml
@@ -339,7 +341,7 @@ _GO_JSON = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
 _GO_JSON_RE = re.compile(r"[<>&\u2028\u2029]|(?<!\\)((?:\\\\)*)\\([bf])")
 
 
-def _go_json_escapes(text: str) -> str:
+def go_json_escapes(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(2):
             return m.group(1) + _GO_JSON["\\" + m.group(2)]

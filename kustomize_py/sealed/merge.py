@@ -93,9 +93,9 @@ def merge_into(
             _merge_map(template.setdefault("metadata", {}), field, new_template_meta[field])
 
     if fmt == "json":
-        from kustomize_py.sealed.manifest import _go_json_escapes
+        from kustomize_py.sealed.manifest import go_json_escapes
 
-        return _go_json_escapes(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+        return go_json_escapes(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
