@@ -296,7 +296,7 @@ def _read(path: str, what: str | None = None) -> bytes:
 def _inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
     """(path or "-", the name used in messages) of each input."""
     if args.secret_file:
-        return [(args.secret_file, args.secret_file)]
+        return [(args.secret_file, "<stdin>" if args.secret_file == "-" else args.secret_file)]
     if args.files:
         return [(f, "<stdin>" if f == "-" else f) for f in args.files]
     return [("-", "<stdin>")]
