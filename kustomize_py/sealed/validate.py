@@ -85,7 +85,7 @@ def _validate_one(
                 f"metadata.annotations.{key}: {annotations[key]!r} is not \"true\", "
                 f"so the controller reads the scope as {scope}"
             )
-    if template_meta.get("annotations") is not None or template_meta:
+    if template_meta:
         sealed_scope = scope_from_annotations(template_meta.get("annotations"))
         if sealed_scope != scope:
             problems.append(
