@@ -72,6 +72,7 @@ def register(subparsers: Any) -> None:
     add(
         "-w",
         "--sealed-secret-file",
+        "--output",  # kpy's earlier long name for the output file; -o is kubeseal's format now
         action=_Track,
         metavar="FILE",
         help="write the output to FILE atomically (YAML if it ends in .yaml/.yml)",
@@ -552,6 +553,8 @@ def _run_merge(args: argparse.Namespace, public_key: Any) -> int:
 
 
 def _run_reencrypt(args: argparse.Namespace) -> int:
+    from kustomize_py.sealed.bulk import reencrypted_state
+    from kustomize_py.sealed.codec import fingerprint
     from kustomize_py.sealed.files import find_sealed_files, sealed_environment, write_atomic
     from kustomize_py.sealed.manifest import dump_kubeseal
     from kustomize_py.sealed.reencrypt import reencrypt_text
@@ -605,10 +608,16 @@ def _run_reencrypt(args: argparse.Namespace) -> int:
         if out_format != in_format:
             new_text = dump_kubeseal(result.objects, out_format)
         target = args.sealed_secret_file or (None if path == "-" else path)
-        planned.append((source, target, new_text, result, new_text != text or target != path))
+        changed = new_text != text or target != path
+        state = None
+        if changed and target == path and not args.check:
+            new_values = [str(v) for o in result.objects for v in
+                          ((o.get("spec") or {}).get("encryptedData") or {}).values()]
+            state = reencrypted_state(Path(path), result.replaced, new_values, fingerprint(public_key))
+        planned.append((source, target, new_text, result, changed, state))
     # everything is computed before anything is written: an error above writes nothing
     stale = 0
-    for source, target, new_text, result, changed in planned:
+    for source, target, new_text, result, changed, state in planned:
         note = f", {result.kept} already sealed for the new key" if result.kept else ""
         status = "re-encrypted" if result.resealed else "unchanged"
         print(f"{status}: {source} ({result.resealed} value(s) in {result.sealed_secrets} "
@@ -620,6 +629,9 @@ def _run_reencrypt(args: argparse.Namespace) -> int:
             _emit(new_text, None)
         elif changed:
             write_atomic(target, new_text)
+        if state is not None:
+            write_atomic(state[0], state[1], mode=0o600)
+            print(f"  updated {state[0]} for the new ciphertexts", file=sys.stderr)
     return 1 if args.check and stale else 0
 
 

@@ -44,6 +44,7 @@ class Reencrypted:
     kept: int  # values already sealed for the new key, left as they were
     sealed_secrets: int
     others: int  # documents that are not SealedSecrets, left as they were
+    replaced: dict[str, str] = attrs.field(factory=dict, repr=False)  # old ciphertext -> new
 
     @property
     def changed(self) -> bool:
@@ -140,6 +141,7 @@ def reencrypt_text(
     if len(spans) != len(objects):
         raise SealError("cannot match the documents to rewrite in place; nothing was changed", path=source)
     edits: list[tuple[Span, str]] = []
+    replaced: dict[str, str] = {}
     resealed = kept = count = 0
     for obj, doc_spans in zip(objects, spans):
         if not is_sealed_secret(obj):
@@ -186,6 +188,7 @@ def reencrypt_text(
                 public_key, plaintext, scope=scope, namespace=meta.get("namespace"), name=meta.get("name")
             )
             items[key] = new
+            replaced[str(value)] = new
             edits.append((span, span.render(new)))
             resealed += 1
     pieces = []
@@ -194,7 +197,9 @@ def reencrypt_text(
         pieces += [text[pos : span.start], new_text]
         pos = span.end
     pieces.append(text[pos:])
-    return Reencrypted("".join(pieces), objects, resealed, kept, count, len(objects) - count)
+    return Reencrypted(
+        "".join(pieces), objects, resealed, kept, count, len(objects) - count, replaced
+    )
 
 
 def _target(scope: str, meta: dict[str, Any]) -> str:
