@@ -10,7 +10,7 @@ from kustomize_py.errors import SealError
 
 
 def register(subparsers: Any) -> None:
-    from kustomize_py.cli.seal import _format_value, _Track
+    from kustomize_py.cli.seal_flags import Track, format_value
 
     p = subparsers.add_parser(
         "unseal",
@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--key",
         "--recovery-private-key",
-        action=_Track,
+        action=Track,
         kind="append",
         default=[],
         metavar="KEY[,KEY...]",
@@ -31,25 +31,25 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "-o",
         "--format",
-        action=_Track,
-        type=_format_value,
+        action=Track,
+        type=format_value,
         metavar="yaml|json",
         help="output format (default: yaml)",
     )
     p.add_argument(
-        "-w", "--output", action=_Track, metavar="FILE", help="write to FILE (mode 0600) instead of stdout"
+        "-w", "--output", action=Track, metavar="FILE", help="write to FILE (mode 0600) instead of stdout"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from kustomize_py.cli.seal import _emit, _private_keys, _read
+    from kustomize_py.cli.seal_io import emit, load_keys, read_file
     from kustomize_py.sealed.manifest import dump_all, parse_objects, unseal
 
     if not args.key:
         raise SealError("--key is required")
-    keys = _private_keys(args, "key")
+    keys = load_keys(args, "key")
     source = "<stdin>" if args.file == "-" else args.file
-    objects = parse_objects(_read(args.file, "FILE"), source)
+    objects = parse_objects(read_file(args.file, "FILE"), source)
     # Other objects are skipped, so `kpy build OVERLAY | kpy unseal --key K` shows the overlay's Secrets.
     sealed = [o for o in objects if o.get("kind") == "SealedSecret"]
     if not sealed:
@@ -59,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     secrets = [unseal(s, keys, source=source) for s in sealed]
     fmt = args.format or ("json" if (args.output or "").lower().endswith(".json") else "yaml")
-    _emit(dump_all(secrets, fmt), args.output, mode=0o600 if args.output else None)
+    emit(dump_all(secrets, fmt), args.output, mode=0o600 if args.output else None)
     return 0
