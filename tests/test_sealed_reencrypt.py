@@ -292,3 +292,12 @@ def test_spans_are_exact(keys):
     assert [text[s.start:s.end] for s in spans.values()] == ['"AAA"', "'BBB'", "CCC"]
     with pytest.raises(SealError, match="only plain or quoted ciphertext values"):
         item_spans("spec:\n  encryptedData:\n    a: |\n      AAA\n", "f.yaml")
+
+
+def test_a_value_behind_an_anchor_or_alias_is_refused_not_garbled(keys):
+    value = codec.encrypt_item(keys["old"][0].public_key(), b"x", scope="cluster-wide", namespace=None, name=None)
+    text = ("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n"
+            "  annotations: {sealedsecrets.bitnami.com/cluster-wide: 'true'}\n"
+            f"spec:\n  encryptedData:\n    a: &v {value}\n    b: *v\n")
+    with pytest.raises(SealError, match="spec.encryptedData.a: (cannot locate|this value is shared)"):
+        reencrypt_text(text, keys["old"], keys["new"][0].public_key(), source="a.yaml")

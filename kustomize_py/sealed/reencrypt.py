@@ -164,6 +164,12 @@ def reencrypt_text(
         for key, value in items.items():
             where = f"spec.encryptedData.{key}"
             span = doc_spans.get(key)
+            if span is not None and any(done.start == span.start for done, _ in edits):
+                raise SealError(
+                    "this value is shared through a YAML alias; write it out to re-encrypt",
+                    path=source,
+                    field=where,
+                )
             if span is None or text[span.start : span.end] != span.render(str(value)):
                 raise SealError(
                     "cannot locate this value in the text; nothing was changed",
