@@ -301,3 +301,20 @@ def test_a_value_behind_an_anchor_or_alias_is_refused_not_garbled(keys):
             f"spec:\n  encryptedData:\n    a: &v {value}\n    b: *v\n")
     with pytest.raises(SealError, match="spec.encryptedData.a: (cannot locate|this value is shared)"):
         reencrypt_text(text, keys["old"], keys["new"][0].public_key(), source="a.yaml")
+
+
+def test_validate_all_on_the_example_repository(capsys, monkeypatch):
+    """The CI step of docs/sealing.md: no private key, the public certificate only."""
+    assets = Path(__file__).parent.parent / "examples" / "assets"
+    cert = str(assets / ".sealing" / "demo-cert.pem")
+    rc, out, err = kpy(["seal", "--all", str(assets), "--validate", "--cert", cert], capsys, monkeypatch)
+    assert rc == 0, err
+    lines = [line for line in err.splitlines() if ": SealedSecret " in line]
+    assert len(lines) == 6 and all(line.endswith("structure only") for line in lines)
+    assert err.splitlines()[-1] == "not checked: that each value opens (needs the controller's private key)"
+    rc, out, err = kpy(["seal", "--all", str(assets), "--validate", "--cert", str(VECTOR / "tls.crt")],
+                       capsys, monkeypatch)
+    assert rc == 1 and "error: 6 of 6 SealedSecret(s) failed validation" in err
+    rc, out, err = kpy(["seal", "--all", str(assets), "--validate", "--recovery-private-key", NEW_KEY],
+                       capsys, monkeypatch)
+    assert rc == 0 and err.count("every value opens with the private key") == 6

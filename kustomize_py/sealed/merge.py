@@ -68,7 +68,8 @@ def merge_into(
     file_scope = scope_from_annotations(meta.get("annotations"))
     if scope is not None and scope != file_scope:
         raise SealError(
-            f"the file is sealed with scope {file_scope}; refusing to merge items sealed as {scope}",
+            f"the file is sealed with scope {file_scope}; refusing to merge items sealed as "
+            f"{scope} (--scope {scope})",
             path=path,
         )
     # Like kubeseal, the file's name and namespace win over the Secret's own.
