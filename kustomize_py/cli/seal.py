@@ -13,6 +13,7 @@ from kustomize_py.cli import seal_flags as sf
 from kustomize_py.cli import seal_io as sio
 from kustomize_py.errors import SealError, go_quote
 
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "seal",
@@ -418,10 +419,9 @@ def _run_recovery_unseal(args: argparse.Namespace) -> int:
 
 def _run_all(args: argparse.Namespace) -> int:
     from kustomize_py.sealed.bulk import seal_all
-    from kustomize_py.sealed.codec import load_private_keys
 
     certs = {env: sio.load_cert(path, args) for env, path in sio.cert_paths(args).items()}
-    private_keys = [k for path in args.key for k in load_private_keys(sio.read_file(path, sf.flag(args, "key")), source=path)]
+    private_keys = sio.load_keys(args, "key")
     outcomes = seal_all(
         args.all_root, certs, private_keys=private_keys, scope=args.scope, write=not args.check
     )

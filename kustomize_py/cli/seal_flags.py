@@ -32,7 +32,7 @@ class Track(argparse.Action):
     """`store`, `append` or `store_true`, remembering the option string the user typed, so that
     messages name the flag as it was given (`-n` or `--namespace`)."""
 
-    def __init__(self, option_strings: list[str], dest: str, kind: str = "store", **kw: Any):
+    def __init__(self, option_strings: list[str], dest: str, kind: str = "store", **kw: Any) -> None:
         self.kind = kind
         if kind == "true":
             kw.setdefault("nargs", 0)
