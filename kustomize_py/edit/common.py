@@ -4,7 +4,6 @@ error); kustomize's argument helpers (globs, k:v lists, buildMetadata options)."
 from __future__ import annotations
 
 import os
-import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,19 +41,15 @@ def edit(directory: str, change: Callable[[dict[str, Any], list[str]], bool | No
     return Result(kf.path, kf.write(k), warnings)
 
 
-def warn(messages: list[str]) -> None:
-    for m in messages:
-        print(m, file=sys.stderr)
-
-
 def glob(directory: str, pattern: str) -> list[str]:
-    """Go's filepath.Glob relative to `directory`: a literal path matches when it exists; matches
-    come back sorted, dot files included."""
+    """Go's filepath.Glob relative to `directory`: a literal path matches when it exists; dot files
+    match too."""
     import glob as _glob
 
     if not _glob.has_magic(pattern):
         return [pattern] if os.path.lexists(os.path.join(directory, pattern)) else []
-    return sorted(_glob.glob(pattern, root_dir=directory, include_hidden=True))
+    # Go sorts the names within each directory level: compare paths component by component
+    return sorted(_glob.glob(pattern, root_dir=directory, include_hidden=True), key=lambda p: p.split("/"))
 
 
 def glob_patterns(directory: str, patterns: list[str], warnings: list[str]) -> list[str]:

@@ -77,8 +77,8 @@ def images_after(current: list[dict[str, Any]], args: list[str]) -> list[dict[st
     merged: dict[str, dict[str, Any]] = dict(wanted)
     for im in current:
         name = im.get("name", "")
-        if name in wanted:
-            merged[name] = _preserve(merged[name], im) if PRESERVE in merged[name].values() else merged[name]
+        if name in wanted:  # a `*` in the argument keeps this entry's value
+            merged[name] = _preserve(merged[name], im)
             continue
         merged[name] = im
     out = []
