@@ -173,10 +173,9 @@ def decode_struct(v: Any, name: str, where: tuple[str, str] = ("", "")) -> dict[
         if field is None:
             raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"')
         fname, ftype, _ = field
-        decoded = _decode(value, ftype, (name, f"{where[1]}.{fname}" if where[1] else fname))
-        if decoded is None and value is None and fname in out:
-            continue
-        out[fname] = decoded
+        if value is None and isinstance(ftype, str):
+            continue  # JSON null leaves a Go scalar as it was (lists, maps, pointers become nil)
+        out[fname] = _decode(value, ftype, (name, f"{where[1]}.{fname}" if where[1] else fname))
     return {k: x for k, x in out.items() if x is not None}
 
 
