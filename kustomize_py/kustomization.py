@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -261,13 +260,13 @@ class Kustomization(Record):
 
 def find_file(loader: Loader) -> str:
     """The name of the one kustomization file in the loader's root."""
-    found = [n for n in FILE_NAMES if os.path.isfile(loader.join(n))]
+    found = [n for n in FILE_NAMES if loader.is_file(n)]
     if not found:
         raise KustomizationError(
             f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
-        )
+        ).locate(path=loader.root)
     if len(found) > 1:
-        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}")
+        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}").locate(path=loader.root)
     return found[0]
 
 
@@ -333,7 +332,8 @@ def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomizati
     fields: dict[str, Any] = {}
     for key in raw:
         if not (FIELDS.get(key) and key or _BY_LOWER.get(str(key).lower())):
-            raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"', path=path)
+            raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"', path=path).locate(
+                field=str(key))
     for key, value in canonical_keys(raw, NAMES).items():
         fields[key] = _check(key, value, path)
     warnings = [DEPRECATION_WARNINGS[f] for f in DEPRECATION_WARNINGS if fields.get(f) is not None]
@@ -349,7 +349,8 @@ def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomizati
     if api and api != want:
         errs.append(f"apiVersion for {kind or 'Kustomization'} should be {want}")
     if errs:
-        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path)
+        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path).locate(
+            field="kind" if errs[0].startswith("kind") else "apiVersion")
     fields.setdefault("kind", "Kustomization")
     if not fields["kind"]:
         fields["kind"] = "Kustomization"
