@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from kustomize_py.errors import CycleError, KpyError, LoadError, LoadRestrictionError
+from kustomize_py.errors import CycleError, LoadError, LoadRestrictionError
 from kustomize_py.filesys import DISK
 from kustomize_py.record import FrozenRecord
 
@@ -49,7 +49,7 @@ class Loader(FrozenRecord):
     @classmethod
     def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY, fs: FileSystem = DISK) -> Loader:
         if restrictor not in RESTRICTORS:
-            raise KpyError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
+            raise ValueError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
         path = tidy(os.fspath(directory))
         if fs.in_memory:
             path = fs.abspath(path)

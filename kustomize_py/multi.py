@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kustomize_py.errors import KpyError
+from kustomize_py.errors import KpyError, LoadError, YamlError
 from kustomize_py.filesys import DISK, MemoryFS
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def find_overlays(root: str | os.PathLike[str], *, files: Files | MemoryFS | Non
     fs = _filesystem(files)
     top = fs.realpath(fs.abspath(os.fspath(root)))
     if not fs.is_dir(top):
-        raise KpyError(f"'{root}' is not a directory")
+        raise LoadError(f"'{root}' is not a directory", path=os.fspath(root))
     found: dict[str, dict[str, Any]] = {}
     for directory in _walk(fs, top):
         kfile = _kustomization_file(fs, directory)
@@ -106,7 +106,7 @@ def _build_one(overlay: Path, options: BuildOptions, files: MemoryFS | None,
     except KpyError as err:
         return err
     except RecursionError:
-        return KpyError("structure too deeply nested", path=str(overlay))
+        return YamlError("structure too deeply nested", path=str(overlay))
 
 
 def _build_chunk(overlays: list[Path], options: BuildOptions, files: MemoryFS | None) -> list[BuildResult | KpyError]:

@@ -67,10 +67,8 @@ class BuildOptions(FrozenRecord):
                  helm_api_versions: tuple[str, ...] | list[str] = (), helm_debug: bool = False,
                  crd_merge_keys: bool = False, allow_remote: bool | None = None,
                  warn: Callable[[str], None] | None = None) -> None:
-        if load_restrictor not in (ROOT_ONLY, NONE):
-            from kustomize_py.errors import KpyError
-
-            raise KpyError(f"unknown load restrictor {load_restrictor!r}; use one of {ROOT_ONLY}, {NONE}")
+        if load_restrictor not in (ROOT_ONLY, NONE):  # a caller's mistake, like an unknown keyword
+            raise ValueError(f"unknown load restrictor {load_restrictor!r}; use one of {ROOT_ONLY}, {NONE}")
         values = {"load_restrictor": load_restrictor, "enable_helm": enable_helm, "helm_command": helm_command,
                   "helm_kube_version": helm_kube_version, "helm_api_versions": tuple(helm_api_versions),
                   "helm_debug": helm_debug, "crd_merge_keys": crd_merge_keys, "allow_remote": allow_remote,

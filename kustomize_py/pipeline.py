@@ -242,8 +242,10 @@ class Target(Record):
 
         if not _remote_allowed(self.options, self.loader.fs):
             field = "components" if component else "resources"
+            line, column = _position(self.loader.fs, self.kustomization.path, field, url)
             raise RemoteError(f"remote '{remote.redact(url)}' refused: an in-memory build fetches nothing "
-                              "unless allow_remote=True", path=self.kustomization.path, field=field)
+                              "unless allow_remote=True", path=self.kustomization.path, field=field,
+                              line=line, column=column)
         return remote.accumulate(self, ra, url, component)
 
     def _merge_configurations(self, ra: Accumulator) -> None:
@@ -387,6 +389,8 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
         resources = _build(str(path) if fs.in_memory else path, state, fs)
     except KpyError as err:
         raise _place(err, fs) from None
+    except RecursionError:  # worded as the command line has always printed it
+        raise YamlError("input is nested too deeply") from None
     return BuildResult(resources, warnings)
 
 
