@@ -18,9 +18,7 @@ import os
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Protocol, Union
-
-    Content = Union[str, bytes, "Symlink"]
+    from typing import Protocol
 
     class FileSystem(Protocol):
         """What a build needs from a filesystem; every path is absolute."""
@@ -103,7 +101,7 @@ class MemoryFS:
     """A read-only tree held in memory: {relative path: str | bytes | Symlink}, placed at `root`
     (`/` unless told otherwise); relative paths given to it are read from `root`."""
 
-    __slots__ = ("_files", "_links", "_dirs", "root")
+    __slots__ = ("_dirs", "_files", "_links", "root")
     in_memory = True
 
     def __init__(self, files: Mapping[str, str | bytes | Symlink], root: str = "/") -> None:

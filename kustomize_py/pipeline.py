@@ -14,8 +14,15 @@ if TYPE_CHECKING:
     from kustomize_py.filesys import FileSystem, Symlink
     from kustomize_py.options import LoadRestrictor
 
-from kustomize_py.errors import (GeneratorError, KpyError, KustomizationError, LoadRestrictionError, RemoteError,
-                                 YamlError, go_quote)
+from kustomize_py.errors import (
+    GeneratorError,
+    KpyError,
+    KustomizationError,
+    LoadRestrictionError,
+    RemoteError,
+    YamlError,
+    go_quote,
+)
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
 from kustomize_py.filesys import DISK, MemoryFS
 from kustomize_py.kustomization import Kustomization

@@ -14,8 +14,15 @@ import pytest
 
 import kustomize_py
 from kustomize_py import BuildOptions, ParseCache, Symlink, build, build_all
-from kustomize_py.errors import (GeneratorError, KpyError, KustomizationError, LoadError, LoadRestrictionError,
-                                 RemoteError, YamlError)
+from kustomize_py.errors import (
+    GeneratorError,
+    KpyError,
+    KustomizationError,
+    LoadError,
+    LoadRestrictionError,
+    RemoteError,
+    YamlError,
+)
 from kustomize_py.filesys import MemoryFS, read_tree
 from kustomize_py.multi import find_overlays
 
