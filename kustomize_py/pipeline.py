@@ -380,7 +380,8 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
     `files`: build from memory instead of disk: a mapping of relative paths to file contents
     (str or bytes, or `filesys.Symlink`), in which `path` names a directory; nothing is read
     from disk. `options`: a BuildOptions (every option is documented there); each keyword
-    argument after it is a shorthand that overrides that one option. `cache`: a ParseCache
+    argument after it is a shorthand that overrides that one option (None: left as `options`
+    has it). `cache`: a ParseCache
     shared with other builds (resource files read again with the same bytes are not re-parsed).
     """
     shorthands = {name: value for name, value in (
