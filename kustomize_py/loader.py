@@ -54,10 +54,10 @@ class Loader(FrozenRecord):
         if fs.in_memory:
             path = fs.abspath(path)
         if not fs.exists(path):
-            raise LoadError(f"must build at directory: not a valid directory: {missing(path, fs)}", path=path)
+            raise LoadError(f"must build at directory: not a valid directory: {missing(path, fs)}").locate(path=path)
         real = fs.realpath(path)
         if not fs.is_dir(real):
-            raise LoadError(f"'{path}' must be a directory", path=path)
+            raise LoadError(f"'{path}' must be a directory").locate(path=path)
         return cls(real, restrictor, fs=fs)
 
     def join(self, rel: str) -> str:

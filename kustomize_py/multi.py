@@ -62,7 +62,7 @@ def find_overlays(root: str | os.PathLike[str], *, files: Files | MemoryFS | Non
     fs = _filesystem(files)
     top = fs.realpath(fs.abspath(os.fspath(root)))
     if not fs.is_dir(top):
-        raise LoadError(f"'{root}' is not a directory", path=os.fspath(root))
+        raise LoadError(f"'{root}' is not a directory").locate(path=os.fspath(root))
     found: dict[str, dict[str, Any]] = {}
     for directory in _walk(fs, top):
         kfile = _kustomization_file(fs, directory)
