@@ -75,11 +75,10 @@ def find_overlays(root: str | os.PathLike[str], *, files: Files | MemoryFS | Non
             for entry in entries if isinstance(entries, list) else []:
                 if isinstance(entry, str) and "://" not in entry and not entry.startswith("git@"):
                     referenced.add(fs.realpath(os.path.normpath(os.path.join(directory, entry))))
-    overlays = sorted(d for d, fields in found.items()
-                      if d not in referenced and fields.get("kind") != "Component")
+    overlays = [d for d, fields in found.items() if d not in referenced and fields.get("kind") != "Component"]
     if fs.in_memory:
-        return [Path(os.path.relpath(d, "/")) for d in overlays]
-    return [Path(d) for d in overlays]
+        return sorted(Path(os.path.relpath(d, fs.abspath("."))) for d in overlays)
+    return sorted(Path(d) for d in overlays)
 
 
 def _filesystem(files: Files | MemoryFS | None) -> FileSystem:
