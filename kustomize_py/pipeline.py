@@ -146,7 +146,10 @@ class Target(Record):
         if k.get("vars"):
             from kustomize_py.transformers.vars import merge_vars
 
-            merge_vars(ra, k.get("vars"), k.path)
+            try:
+                merge_vars(ra, k.get("vars"), k.path)
+            except KpyError as err:
+                raise err.locate(path=k.path, field="vars")
         return ra
 
     def _accumulate_resources(self, ra: Accumulator, paths: list[str]) -> None:
@@ -173,8 +176,8 @@ class Target(Record):
 
     def _at_entry(self, err: KpyError, field: str, entry: str) -> KpyError:
         """`err` placed at the `field` entry `entry` of this kustomization, unless it came from
-        deeper down (a file or kustomization of its own)."""
-        if err.path is None:
+        deeper down (a file of its own; a directory without its kustomization file is placed here)."""
+        if err.path is None or (err.field is None and self.loader.fs.is_dir(err.path)):
             line, column = _position(self.loader.fs, self.kustomization.path, field, entry)
             err.locate(path=self.kustomization.path, field=field, line=line, column=column)
         return err
