@@ -299,3 +299,14 @@ def test_the_kustomize_fixture_builds_overlays_and_trees(kustomize) -> None:  # 
 def test_public_names_are_exported() -> None:
     for name in kustomize_py.__all__:
         assert getattr(kustomize_py, name) is not None
+
+
+def test_locate_finds_fields_indexes_and_list_entries() -> None:
+    from kustomize_py.locate import find
+
+    text = ("kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n"
+            "        image: x\n---\nbases:\n- ../base\n")
+    assert find(text, "spec.template.spec.containers[0].image") == (7, 9)
+    assert find(text, "spec.template.spec.containers[1]") is None
+    assert find(text, "resources", "../base") == (10, 3)  # `bases:` entries are folded into resources
+    assert find(text, "kind") == (1, 1) and find("a: [", "a") is None
