@@ -253,9 +253,8 @@ class Target(Record):
         if not _remote_allowed(self.options, self.loader.fs):
             field = "components" if component else "resources"
             line, column = _position(self.loader.fs, self.kustomization.path, field, url)
-            raise RemoteError(f"remote '{remote.redact(url)}' refused: an in-memory build fetches nothing "
-                              "unless allow_remote=True", path=self.kustomization.path, field=field,
-                              line=line, column=column)
+            raise RemoteError(_remote_refused(remote.redact(url), self.loader.fs), path=self.kustomization.path,
+                              field=field, line=line, column=column)
         return remote.accumulate(self, ra, url, component)
 
     def _merge_configurations(self, ra: Accumulator) -> None:
@@ -293,7 +292,8 @@ class Target(Record):
 
             if self.options.enable_helm and self.loader.fs.in_memory:
                 raise GeneratorError("helm charts are inflated by the helm program, which reads them from disk: "
-                                     "build this kustomization from a directory", path=k.path, field="helmCharts")
+                                     "build this kustomization from a directory", path=k.path,
+                                     field="helmCharts" if k.get("helmCharts") else "helmChartInflationGenerator")
             run_helm(self, ra)
         if k.get("generators"):
             from kustomize_py.transformers.plugins import run_generator_plugins
@@ -348,6 +348,11 @@ def _set_openapi(target: Target, top: bool = False) -> None:
 
 def _remote_allowed(options: BuildState, fs: FileSystem) -> bool:
     return options.allow_remote if options.allow_remote is not None else not fs.in_memory
+
+
+def _remote_refused(url: str, fs: FileSystem) -> str:
+    why = "an in-memory build fetches nothing unless allow_remote=True" if fs.in_memory else "allow_remote=False"
+    return f"remote '{url}' refused: {why}"
 
 
 def _position(fs: FileSystem, path: str, field: str | None, entry: str | None = None) -> tuple[int | None, int | None]:
@@ -409,7 +414,9 @@ def _build(path: str | os.PathLike[str], state: BuildState, fs: FileSystem) -> l
     loader: Loader
     if _is_remote(str(path)):
         if not _remote_allowed(state, fs):
-            raise RemoteError(f"remote '{path}' refused: an in-memory build fetches nothing unless allow_remote=True")
+            from kustomize_py.remote import redact
+
+            raise RemoteError(_remote_refused(redact(str(path)), fs))
         from kustomize_py import remote
 
         loader = remote.open_root(str(path), warn=state.warn)
