@@ -5,9 +5,6 @@ a documented leaf class that names its file, with the line for YAML and kustomiz
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +14,7 @@ from kustomize_py import errors
 from kustomize_py.errors import KpyError
 from kustomize_py.filesys import MemoryFS, read_tree
 from kustomize_py.kustomization import FILE_NAMES
-from tests.conformance.runner import cases, corpus_dir
+from tests.conformance.runner import Built, cases, corpus_dir
 
 CORPUS = corpus_dir()
 pytestmark = pytest.mark.skipif(CORPUS is None, reason="../shared/conformance is not present")
@@ -25,38 +22,28 @@ DOCUMENTED = {name for name in dir(errors) if isinstance(getattr(errors, name), 
               and issubclass(getattr(errors, name), KpyError) and name != "KpyError"}
 
 
-def _outcome(path: str | Path, **kwargs: Any) -> tuple[str, str] | KpyError:
+def _in_memory(case: dict[str, Any], root: str) -> str | KpyError:
+    """The case built from an in-memory tree mounted where its copy sat on disk, so error texts
+    can be compared byte for byte."""
+    source = case["_dir"] / "files"
+    tree = read_tree(source) if source.is_dir() else {}
+    for d in case.get("empty_dirs") or []:
+        tree[d.rstrip("/") + "/"] = b""
     try:
-        return "ok", kustomize_py.build(path, warn=lambda _m: None, **kwargs).yaml
+        return kustomize_py.build(case["entry"], files=MemoryFS(tree, root=root), warn=lambda _m: None).yaml
     except KpyError as err:
         return err
 
 
-def _both(case: dict[str, Any]) -> tuple[Any, Any, str]:
-    """(disk outcome, in-memory outcome, real root) for one case; the tree is mounted in memory
-    where its copy sits on disk, so error texts can be compared byte for byte."""
-    with tempfile.TemporaryDirectory(prefix="kpylib-") as tmp:
-        files = Path(tmp) / "files"
-        source = case["_dir"] / "files"
-        if source.is_dir():
-            shutil.copytree(source, files, symlinks=True)
-        else:
-            files.mkdir()
-        for d in case.get("empty_dirs") or []:
-            (files / d).mkdir(parents=True, exist_ok=True)
-        root = os.path.realpath(files)
-        disk = _outcome(files / case["entry"])
-        memory = _outcome(case["entry"], files=MemoryFS(read_tree(files), root=root))
-        return disk, memory, root
-
-
 @pytest.fixture(scope="module")
-def outcomes() -> dict[str, tuple[Any, Any, str]]:
-    return {c["_name"]: _both(c) for c in (cases(CORPUS) if CORPUS else [])}
+def outcomes(corpus_builds: dict[str, tuple[dict[str, Any], Built]]) -> dict[str, tuple[Any, Any, str]]:
+    """{case: (disk outcome, in-memory outcome, real root of the disk copy)}."""
+    return {name: (built.outcome, _in_memory(case, built.root), built.root)
+            for name, (case, built) in corpus_builds.items()}
 
 
-def _key(outcome: tuple[str, str] | KpyError) -> tuple[str, str]:
-    return (type(outcome).__name__, str(outcome)) if isinstance(outcome, KpyError) else outcome
+def _key(outcome: str | Exception) -> tuple[str, str]:
+    return (type(outcome).__name__, str(outcome)) if isinstance(outcome, Exception) else ("ok", outcome)
 
 
 def test_in_memory_builds_equal_disk_builds(outcomes: dict[str, tuple[Any, Any, str]]) -> None:
