@@ -81,6 +81,10 @@ class KustomizationError(KpyError):
     """A kustomization file is missing, ambiguous, or has unknown or invalid fields."""
 
 
+class EditError(KpyError):
+    """`kpy edit` / `kpy create` arguments kustomize rejects, or an edit it refuses to make."""
+
+
 class LoadError(KpyError):
     """A file or directory a build needs is missing, of the wrong kind, unreadable or not UTF-8."""
 

@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "apps": "apps",
     "tree": "tree",
     "envdiff": "envdiff",
+    "edit": "edit",
+    "create": "create",
 }
 
 
