@@ -28,6 +28,9 @@ OPTION_DEFAULTS: tuple[tuple[str, object], ...] = (
     ("helm_api_versions", ()),
     ("helm_debug", False),
     ("crd_merge_keys", False),
+    ("reorder", ""),
+    ("managed_by_label", False),
+    ("enable_alpha_plugins", False),
     ("allow_remote", None),
     ("warn", None),
 )
@@ -45,6 +48,10 @@ class BuildOptions(FrozenRecord):
       apiVersions of their own (a chart's own win); debug applies to every chart.
     - crd_merge_keys: kpy only: strategic-merge patches to custom resources merge lists by the
       `x-kubernetes-list-map-keys` of the CRDs in the build.
+    - reorder: the reference's deprecated --reorder: "" (not given), "legacy" or "none".
+    - managed_by_label: the reference's --enable-managedby-label (app.kubernetes.io/managed-by).
+    - enable_alpha_plugins: the reference's --enable-alpha-plugins (it also enables helm); kpy
+      runs no external plugin either way and says so when a kustomization needs one.
     - allow_remote: whether remote bases and resources may be fetched. None (the default):
       yes for a build from disk, no for an in-memory build.
     - warn: called with each warning; None collects them in `BuildResult.warnings`.
@@ -59,20 +66,29 @@ class BuildOptions(FrozenRecord):
     helm_api_versions: tuple[str, ...]
     helm_debug: bool
     crd_merge_keys: bool
+    reorder: str
+    managed_by_label: bool
+    enable_alpha_plugins: bool
     allow_remote: bool | None
     warn: Callable[[str], None] | None
 
     def __init__(self, *, load_restrictor: LoadRestrictor = "LoadRestrictionsRootOnly", enable_helm: bool = False,
                  helm_command: str = "helm", helm_kube_version: str = "",
                  helm_api_versions: tuple[str, ...] | list[str] = (), helm_debug: bool = False,
-                 crd_merge_keys: bool = False, allow_remote: bool | None = None,
+                 crd_merge_keys: bool = False, reorder: str = "", managed_by_label: bool = False,
+                 enable_alpha_plugins: bool = False, allow_remote: bool | None = None,
                  warn: Callable[[str], None] | None = None) -> None:
         if load_restrictor not in (ROOT_ONLY, NONE):  # a caller's mistake, like an unknown keyword
             raise ValueError(f"unknown load restrictor {load_restrictor!r}; use one of {ROOT_ONLY}, {NONE}")
+        if reorder not in ("", "legacy", "none"):  # worded as the reference's flag check
+            from kustomize_py.errors import KpyError
+
+            raise KpyError(f"illegal flag value --reorder {reorder}; legal values: [legacy none]")
         values = {"load_restrictor": load_restrictor, "enable_helm": enable_helm, "helm_command": helm_command,
                   "helm_kube_version": helm_kube_version, "helm_api_versions": tuple(helm_api_versions),
-                  "helm_debug": helm_debug, "crd_merge_keys": crd_merge_keys, "allow_remote": allow_remote,
-                  "warn": warn}
+                  "helm_debug": helm_debug, "crd_merge_keys": crd_merge_keys, "reorder": reorder,
+                  "managed_by_label": managed_by_label, "enable_alpha_plugins": enable_alpha_plugins,
+                  "allow_remote": allow_remote, "warn": warn}
         for name in OPTION_NAMES:
             object.__setattr__(self, name, values[name])
 
@@ -107,6 +123,9 @@ class BuildState(Record):
     helm_api_versions: Any  # becomes helm's shared-array model on first use (transformers/helm.py)
     helm_debug: bool
     crd_merge_keys: bool
+    reorder: str
+    managed_by_label: bool
+    enable_alpha_plugins: bool
     allow_remote: bool | None
     warn: Callable[[str], None]
     schema: Any  # strategic-merge schema; the reference keeps one per build (`openapi:`)

@@ -381,8 +381,9 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
           load_restrictor: LoadRestrictor | None = None, enable_helm: bool | None = None,
           helm_command: str | None = None, helm_kube_version: str | None = None,
           helm_api_versions: tuple[str, ...] | list[str] | None = None, helm_debug: bool | None = None,
-          crd_merge_keys: bool | None = None, allow_remote: bool | None = None,
-          warn: Callable[[str], None] | None = None) -> BuildResult:
+          crd_merge_keys: bool | None = None, reorder: str | None = None,
+          managed_by_label: bool | None = None, enable_alpha_plugins: bool | None = None,
+          allow_remote: bool | None = None, warn: Callable[[str], None] | None = None) -> BuildResult:
     """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0).
 
     `files`: build from memory instead of disk: a mapping of relative paths to file contents
@@ -395,8 +396,9 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
     shorthands = {name: value for name, value in (
         ("load_restrictor", load_restrictor), ("enable_helm", enable_helm), ("helm_command", helm_command),
         ("helm_kube_version", helm_kube_version), ("helm_api_versions", helm_api_versions),
-        ("helm_debug", helm_debug), ("crd_merge_keys", crd_merge_keys), ("allow_remote", allow_remote),
-        ("warn", warn)) if value is not None}
+        ("helm_debug", helm_debug), ("crd_merge_keys", crd_merge_keys), ("reorder", reorder),
+        ("managed_by_label", managed_by_label), ("enable_alpha_plugins", enable_alpha_plugins),
+        ("allow_remote", allow_remote), ("warn", warn)) if value is not None}
     opts = (options or BuildOptions()).replace(**shorthands) if shorthands else (options or BuildOptions())
     fs: FileSystem = DISK if files is None else files if isinstance(files, MemoryFS) else MemoryFS(files)
     warnings: list[str] = []
