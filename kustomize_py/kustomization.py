@@ -204,7 +204,10 @@ class _Decoder:
         for key in sorted(value, key=_json_key):
             field = canon[key]
             if field is None:
-                raise self.fail(f"unknown field {_go_quote(_json_key(key))}", ".".join(where) or _json_key(key))
+                err = self.fail(f"unknown field {_go_quote(_json_key(key))}", ".".join(where))
+                if not where:  # a top-level key: its line is known (the text stays the reference's)
+                    err.locate(field=_json_key(key))
+                raise err
             via, ftyp = typ.fields[field]
             item = self.decode(value[key], ftyp, typ.name, (*where, *via, field))
             if field in decoded:
