@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 from kustomize_py.errors import KpyError
 
 __version__ = "0.1.0"
-__all__ = ["KpyError", "build", "BuildResult", "BuildOptions", "__version__"]
+__all__ = ["KpyError", "build", "BuildResult", "BuildOptions", "validate", "__version__"]
 
 if TYPE_CHECKING:
     from kustomize_py.pipeline import BuildOptions, BuildResult, build
@@ -23,4 +23,8 @@ def __getattr__(name: str) -> Any:
         from kustomize_py import pipeline as _build_module
 
         return getattr(_build_module, name)
+    if name == "validate":  # the package kustomize_py.validate is callable: validate(objects, ...)
+        import kustomize_py.validate
+
+        return kustomize_py.validate
     raise AttributeError(name)
