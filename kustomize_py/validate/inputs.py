@@ -33,9 +33,19 @@ def expand_lists(docs: list[Any]) -> list[Any]:
 
 
 def read_manifests(text: str | bytes, source: str) -> list[Any]:
-    from kustomize_py.yaml import load_all
+    """The objects of a manifest file as kubectl reads it: an unquoted number or boolean among the
+    annotations stays one (the loader keeps its text for kustomize, which prints it quoted)."""
+    from kustomize_py.yaml.load import RawScalar, load_all
 
-    return expand_lists(load_all(text, source))
+    docs = expand_lists(load_all(text, source))
+    for doc in docs:
+        meta = doc.get("metadata") if isinstance(doc, dict) else None
+        notes = meta.get("annotations") if isinstance(meta, dict) else None
+        if isinstance(notes, dict):
+            for key, value in notes.items():
+                if isinstance(value, RawScalar):
+                    notes[key] = value.parsed
+    return docs
 
 
 def read(path: str) -> list[Any]:

@@ -30,10 +30,10 @@ class Problem(FrozenRecord):
         return {f: getattr(self, f) for f in self._fields}
 
     def __str__(self) -> str:
-        who = self.kind or "document"
+        who = self.kind or f"document #{self.document}"
         if self.name:
             who += f" {self.namespace}/{self.name}" if self.namespace else f" {self.name}"
-        else:
+        elif self.kind:
             who += f" #{self.document}"
         where = f"{self.field}: " if self.field else ""
         return f"{self.source}: {who}: {where}{self.message}"
