@@ -111,9 +111,9 @@ def test_unreadable_sources_are_problems_and_the_rest_still_run(tmp_path, capsys
                      str(tmp_path))
     lines = out.splitlines()
     assert rc == 1
-    assert lines[0].startswith(f"{tmp_path / 'bad.yaml'}: document #0: cannot read: {tmp_path / 'bad.yaml'}")
-    assert lines[1].startswith(f"{broken}: document #0: cannot read: ") and "missing.yaml" in lines[1]
-    assert lines[2] == f"{tmp_path / 'nope.yaml'}: document #0: cannot read: {tmp_path / 'nope.yaml'}: no such file or directory"
+    assert lines[0].startswith(f"{tmp_path / 'bad.yaml'}: cannot read: {tmp_path / 'bad.yaml'}")
+    assert lines[1].startswith(f"{broken}: cannot read: ") and "missing.yaml" in lines[1]
+    assert lines[2] == f"{tmp_path / 'nope.yaml'}: cannot read: {tmp_path / 'nope.yaml'}: no such file or directory"
     assert "must hold a kustomization file" in lines[3]
     assert sum(line.startswith(path) for line in lines) == 3
 

@@ -16,7 +16,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*")
 
 class Problem(FrozenRecord):
     """One thing wrong with one document: `source` (file, directory or `-`), `document` (1-based
-    position in that source), the object's apiVersion, kind, namespace and name, the `field` path
+    position in that source; 0 when the source itself cannot be read or built), the object's apiVersion, kind, namespace and name, the `field` path
     (`spec.template.spec.containers[0].image`, empty for the whole object) and the `message`."""
 
     __slots__ = _fields = ("source", "document", "api_version", "kind", "namespace", "name", "field", "message")
@@ -30,6 +30,8 @@ class Problem(FrozenRecord):
         return {f: getattr(self, f) for f in self._fields}
 
     def __str__(self) -> str:
+        if not self.document:  # the source itself (it does not parse or build)
+            return f"{self.source}: {self.message}"
         who = self.kind or f"document #{self.document}"
         if self.name:
             who += f" {self.namespace}/{self.name}" if self.namespace else f" {self.name}"
