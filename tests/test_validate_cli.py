@@ -195,3 +195,23 @@ def test_example_repository_validates_clean(capsys, monkeypatch):
     rc, out, err = run(capsys, *dirs)
     assert (rc, out) == (0, "")
     assert ": valid" in err
+
+
+def test_no_path_validates_every_overlay_of_the_repository(tmp_path, capsys, monkeypatch):
+    prod = overlay(tmp_path, "three")
+    (tmp_path / "crds").mkdir()
+    (tmp_path / "crds" / "w.yaml").write_text((CORPUS / "crds" / "widgets.yaml").read_text())
+    (tmp_path / "base" / "w.yaml").write_text(WIDGET)
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources:\n- deploy.yaml\n- w.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    rc, out, _ = run(capsys)
+    # prod is the only target (base is included by it); the Widget CRD is found in the repository
+    assert rc == 1 and out.splitlines() == [
+        'prod: Deployment shop/web: spec.replicas: expected integer, got string "three"',
+        'prod: Widget shop/w: spec.size: must be one of "small", "large"; got "huge"']
+    monkeypatch.chdir(prod)
+    rc, out, _ = run(capsys)
+    assert rc == 1 and out.startswith('.: Deployment shop/web: spec.replicas')
+    monkeypatch.chdir(tmp_path / "crds")
+    rc, out, err = run(capsys)
+    assert (rc, out) == (0, "") and "nothing to validate" in err

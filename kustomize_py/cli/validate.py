@@ -11,9 +11,10 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="validate manifests or rendered overlays against Kubernetes schemas "
                                         "and the CRDs they ship, offline")
-    p.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+    p.add_argument("paths", nargs="*", metavar="PATH",
                    help="a kustomization directory (rendered first), a manifest file (YAML or JSON, "
-                        "multi-document), or - for standard input (default: .)")
+                        "multi-document), or - for standard input (default: the current directory when "
+                        "it holds a kustomization, else every overlay under it, as kpy check renders them)")
     p.add_argument("--kubernetes-version", metavar="X.Y",
                    help="Kubernetes minor version of the built-in schemas (default: the newest shipped)")
     p.add_argument("--no-strict", dest="strict", action="store_false", default=None,
@@ -46,6 +47,19 @@ def _config() -> tuple[dict[str, object], str]:
     return {}, "."
 
 
+def _repository_targets(validator: object) -> list[str]:
+    """No PATH: the current directory when it is a kustomization, else every overlay under it
+    (what kpy check renders), with the CRDs found anywhere under it."""
+    from kustomize_py.validate.inputs import crd_objects, is_kustomization_dir
+
+    if is_kustomization_dir("."):
+        return ["."]
+    from kustomize_py.repo.graph import build_graph
+
+    validator.add_crds(crd_objects(".", lenient=True))  # type: ignore[attr-defined]
+    return build_graph(Path(".")).targets
+
+
 def run(args: argparse.Namespace) -> int:
     from kustomize_py.errors import KpyError
     from kustomize_py.validate import Validator, bundle
@@ -65,18 +79,24 @@ def run(args: argparse.Namespace) -> int:
     for path in [*(os.path.join(base, p) for p in config.get("crds", ())), *args.crd]:  # type: ignore[attr-defined]
         if validator.add_crds(crd_objects(path)) == 0:
             print(f"warning: {path}: no CustomResourceDefinition found", file=sys.stderr)
-    if args.paths.count("-") > 1:
+    paths = args.paths or _repository_targets(validator)
+    if not paths:
+        print("warning: no kustomization found under the current directory: nothing to validate", file=sys.stderr)
+    if paths.count("-") > 1:
         raise KpyError("standard input (-) can be read once")
     sources: list[tuple[str, list[object]]] = []
     problems: list[Problem] = []
-    for path in args.paths:
-        try:
-            objects = read(path)
-        except KpyError as err:  # a source that does not build or parse is a problem; the others still run
-            problems.append(Problem(path, 0, "", "", "", "", "", f"cannot read: {err}"))
-            continue
-        validator.add_crds(objects)  # CRDs in any input describe custom resources in every input
-        sources.append((path, objects))
+    from kustomize_py.pipeline import shared_parse_cache
+
+    with shared_parse_cache():  # overlays share their bases: parse each file once
+        for path in paths:
+            try:
+                objects = read(path)
+            except KpyError as err:  # a source that does not build or parse is a problem; the others still run
+                problems.append(Problem(path, 0, "", "", "", "", "", f"cannot read: {err}"))
+                continue
+            validator.add_crds(objects)  # CRDs in any input describe custom resources in every input
+            sources.append((path, objects))
     checked = 0
     for path, objects in sources:
         problems += validator.check(objects, path)

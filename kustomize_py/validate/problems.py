@@ -32,13 +32,17 @@ class Problem(FrozenRecord):
     def __str__(self) -> str:
         if not self.document:  # the source itself (it does not parse or build)
             return f"{self.source}: {self.message}"
+        return f"{self.source}: {self.describe()}"
+
+    def describe(self) -> str:
+        """The problem without its source: `Deployment shop/web: spec.replicas: expected ...`."""
         who = self.kind or f"document #{self.document}"
         if self.name:
             who += f" {self.namespace}/{self.name}" if self.namespace else f" {self.name}"
         elif self.kind:
             who += f" #{self.document}"
         where = f"{self.field}: " if self.field else ""
-        return f"{self.source}: {who}: {where}{self.message}"
+        return f"{who}: {where}{self.message}"
 
 
 def field_path(parts: Any) -> str:
