@@ -6,6 +6,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kustomize_py.validate import Validator
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--list-versions", action="store_true", help="print the shipped Kubernetes versions and exit")
 
 
-def _config() -> tuple[dict[str, object], str]:
+def _config() -> tuple[dict[str, Any], str]:
     """The `validate:` settings of the nearest .kpy.yaml, from the current directory up to the
     repository root (the directory holding .git); relative `crds` are made relative to it."""
     from kustomize_py.repo.discover import CONFIG_FILE, load_config
@@ -47,7 +51,7 @@ def _config() -> tuple[dict[str, object], str]:
     return {}, "."
 
 
-def _repository_targets(validator: object) -> list[str]:
+def _repository_targets(validator: Validator) -> list[str]:
     """No PATH: the current directory when it is a kustomization, else every overlay under it
     (what kpy check renders), with the CRDs found anywhere under it."""
     from kustomize_py.validate.inputs import crd_objects, is_kustomization_dir
@@ -56,7 +60,7 @@ def _repository_targets(validator: object) -> list[str]:
         return ["."]
     from kustomize_py.repo.graph import build_graph
 
-    validator.add_crds(crd_objects(".", lenient=True))  # type: ignore[attr-defined]
+    validator.add_crds(crd_objects(".", lenient=True))
     return build_graph(Path(".")).targets
 
 
@@ -72,11 +76,11 @@ def run(args: argparse.Namespace) -> int:
     config, base = _config()
     skip = [k.strip() for entry in args.skip for k in entry.split(",") if k.strip()]
     validator = Validator(
-        kubernetes_version=args.kubernetes_version or config.get("kubernetesVersion"),  # type: ignore[arg-type]
-        strict=config.get("strict", True) if args.strict is None else args.strict,  # type: ignore[arg-type]
+        kubernetes_version=args.kubernetes_version or config.get("kubernetesVersion"),
+        strict=config.get("strict", True) if args.strict is None else args.strict,
         ignore_missing_schemas=bool(args.ignore_missing_schemas or config.get("ignoreMissingSchemas")),
-        skip_kinds=[*skip, *config.get("skipKinds", ())])  # type: ignore[misc]
-    for path in [*(os.path.join(base, p) for p in config.get("crds", ())), *args.crd]:  # type: ignore[attr-defined]
+        skip_kinds=[*skip, *config.get("skipKinds", ())])
+    for path in [*(os.path.join(base, p) for p in config.get("crds", ())), *args.crd]:
         if validator.add_crds(crd_objects(path)) == 0:
             print(f"warning: {path}: no CustomResourceDefinition found", file=sys.stderr)
     paths = args.paths or _repository_targets(validator)
