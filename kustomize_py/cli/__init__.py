@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "tree": "tree",
     "envdiff": "envdiff",
     "validate": "validate",
+    "edit": "edit",
+    "create": "create",
 }
 
 
