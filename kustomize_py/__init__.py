@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 from kustomize_py.errors import KpyError
 
 __version__ = "0.1.0"
-__all__ = ["KpyError", "build", "build_all", "BuildResult", "BuildOptions", "ParseCache", "Symlink", "__version__"]
+__all__ = ["KpyError", "build", "build_all", "BuildResult", "BuildOptions", "ParseCache", "Symlink", "validate",
+           "__version__"]
 
 if TYPE_CHECKING:
     from kustomize_py.cache import ParseCache
@@ -26,6 +27,10 @@ _LAZY = {"build": "pipeline", "BuildResult": "pipeline", "BuildOptions": "option
 
 
 def __getattr__(name: str) -> Any:
+    if name == "validate":  # the package kustomize_py.validate is callable: validate(objects, ...)
+        import kustomize_py.validate
+
+        return kustomize_py.validate
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(name)

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "apps": "apps",
     "tree": "tree",
     "envdiff": "envdiff",
+    "validate": "validate",
     "edit": "edit",
     "create": "create",
 }

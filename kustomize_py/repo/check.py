@@ -26,7 +26,7 @@ _ARGOCD_SELF = {("apps", "Deployment", "argocd-server"), ("apps", "StatefulSet",
 class Issue:
     """One problem: which check found it, in which overlay and file, and what to do."""
 
-    check: str  # build | plaintext-secret | sealed-scope | app-missing | app-path | risky-deletion
+    check: str  # build | plaintext-secret | sealed-scope | app-missing | app-path | risky-deletion | schema
     message: str
     overlay: str | None = None
     file: str | None = None
@@ -236,6 +236,9 @@ def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: lis
     targets = graph.targets if files is None else affected_targets(root, files, graph)
     report = Report(str(root), list(targets))
     renders: dict[str, Rendered] = {}
+    from kustomize_py.validate.repo import overlay_problems, repo_validator
+
+    validator = repo_validator(root) if targets else None  # None unless .kpy.yaml has `validate:`
     cache = ParseCache()  # overlays share their bases: parse each file once
     for i, t in enumerate(targets, 1):
         renders[t] = r = render(root, t, cache)
@@ -243,6 +246,9 @@ def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: lis
             report.issues.append(r.issue)
         else:
             report.issues += check_rendered(root, t, r.result, allow)
+            if validator is not None:
+                report.issues += [Issue("schema", p.describe(), t, _relpath(root, origin) or t)
+                                  for p, origin in overlay_problems(validator, t, r.result)]
         if on_progress is not None:
             on_progress(i, len(targets), t)
     scanned = committed_files(root) if files is None else files
