@@ -205,7 +205,7 @@ def test_delete_sends_the_propagation_policy_and_reports_missing_objects(backend
     assert backend.delete(WEB) is True
     assert '"propagationPolicy": "Foreground"' in server.requests[-1]["body"]
     # Foreground: the owner stays, being deleted, until its dependents are gone.
-    assert backend.health(WEB).status == PROGRESSING and "deleted" in backend.health(WEB).message
+    assert backend.health(WEB).status == PROGRESSING and "deletion" in backend.health(WEB).message
     server.tick()
     assert backend.get(WEB) is None and server.stored("apps", "replicasets", "default", "web-1") is None
     assert backend.delete(WEB) is False

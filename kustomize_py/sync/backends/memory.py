@@ -243,7 +243,8 @@ class MemoryBackend(BackendBase):
 
 
 _STATUS_KINDS = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("batch", "Job"),
-                 ("", "PersistentVolumeClaim"), ("", "Pod")}
+                 ("", "PersistentVolumeClaim"), ("", "Pod"), ("networking.k8s.io", "Ingress"), ("", "Service"),
+                 ("apiregistration.k8s.io", "APIService")}
 
 
 def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]:
@@ -260,7 +261,7 @@ def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]
                                      "reason": "ProgressDeadlineExceeded", "message": "rollout stalled"}]
         return status
     if kind == "StatefulSet":
-        return {"observedGeneration": gen, "replicas": n, "readyReplicas": n if ready else 0,
+        return {"observedGeneration": gen, "updatedReplicas": n if ready else 0, "replicas": n, "readyReplicas": n if ready else 0,
                 "currentRevision": f"r{gen if ready else gen - 1}", "updateRevision": f"r{gen}"}
     if kind == "DaemonSet":
         return {"observedGeneration": gen, "desiredNumberScheduled": 1, "updatedNumberScheduled": int(ready),
@@ -269,6 +270,13 @@ def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]
         if stage == "degraded":
             return {"conditions": [{"type": "Failed", "status": "True", "message": "backoff limit reached"}]}
         return {"conditions": [{"type": "Complete", "status": "True"}]} if ready else {"active": 1}
+    if kind in ("Ingress", "Service"):  # a load balancer's address arrives (Services: type LoadBalancer only)
+        if kind == "Service" and (obj.get("spec") or {}).get("type") != "LoadBalancer":
+            return {}
+        return {"loadBalancer": {"ingress": [{"ip": "192.0.2.10"}] if ready else []}}
+    if kind == "APIService":
+        return {"conditions": [{"type": "Available", "status": "True" if ready else "False",
+                                "reason": "Passed" if ready else "MissingEndpoints", "message": ""}]}
     if kind == "PersistentVolumeClaim":
         return {"phase": "Lost" if stage == "degraded" else "Bound" if ready else "Pending"}
     if kind == "Pod":
