@@ -338,7 +338,7 @@ def test_sync_replaces_an_object_on_an_immutable_field_only_when_forced(tmp_path
         assert "field is immutable" in refused.results[0].message
         changed = web(selector="other")
         if how == "annotation":
-            changed["metadata"]["annotations"] = {"argocd.argoproj.io/sync-options": "Replace=true"}
+            changed["metadata"]["annotations"] = {"argocd.argoproj.io/sync-options": "Force=true"}
         else:
             opts = SyncOptions(**{**opts.__dict__, "force": True})
         forced = sync("shop", [changed], backend, opts)

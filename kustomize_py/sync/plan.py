@@ -43,6 +43,7 @@ class PlanOptions:
     create_namespace: bool = False  # CreateNamespace=true: add the destination namespace
     revision: str = ""  # source revision, used to name generateName hooks
     started: int = 0  # operation start (unix seconds), used to name generateName hooks
+    sync_options: dict[str, str] = field(default_factory=dict)  # the Application's syncOptions
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     extraneous: list[Extraneous] = field(default_factory=list)
     skipped: list[ResourceKey] = field(default_factory=list)  # hooks marked Skip or unknown
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Step]:
@@ -113,6 +115,12 @@ def config_hash(obj: dict[str, Any]) -> str:
     (meta.get("annotations") or {}).pop(CONFIG_HASH_ANNOTATION, None)
     if meta.get("annotations") == {}:
         del meta["annotations"]
+    if clean.get("kind") == "Secret" and "/" not in str(clean.get("apiVersion", "v1")):
+        # A hash of a Secret's values on a live object would let anyone who can read the object's
+        # metadata confirm a guessed value. Hash the key names only; values are compared directly.
+        for section in ("data", "stringData"):
+            if isinstance(clean.get(section), dict):
+                clean[section] = dict.fromkeys(clean[section], "")
     text = json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -256,6 +264,10 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
         key = key_of(obj)
         if phases == []:
             result.skipped.append(key)
+            never = order.unsynced_hook_types(obj)
+            if never:
+                result.warnings.append(f"{key}: hook type {', '.join(never)} is never run by a sync; "
+                                       "the object is not applied")
             continue
         if isinstance(obj, CreatedNamespace):
             if key not in live_by_key:
@@ -284,7 +296,7 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
             continue
         if order.hook_phases(obj):
             continue  # hooks are cleaned up by their delete policies, never pruned
-        blocked = order.prune_disabled(obj)
+        blocked = order.prune_disabled(obj, options.sync_options)
         if not options.prune or blocked:
             result.extraneous.append(Extraneous(key, obj, blocked or "prune is off"))
             continue
@@ -295,7 +307,8 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
     return result
 
 
-def delete_app_plan(live: list[dict[str, Any]], app: str, policy: str) -> Plan:
+def delete_app_plan(live: list[dict[str, Any]], app: str, policy: str,
+                    app_options: dict[str, str] | None = None) -> Plan:
     """What deleting app `app` does to its objects: nothing unless `policy` is "cascade".
 
     Orphaning is the default on purpose: the Argo CD finalizer trap (a lost or re-created app
@@ -310,8 +323,8 @@ def delete_app_plan(live: list[dict[str, Any]], app: str, policy: str) -> Plan:
         key = key_of(obj)
         if policy == "orphan":
             result.extraneous.append(Extraneous(key, obj, "deletion policy is orphan"))
-        elif order.delete_disabled(obj):
-            result.extraneous.append(Extraneous(key, obj, "Delete=false"))
+        elif order.delete_disabled(obj, app_options):
+            result.extraneous.append(Extraneous(key, obj, str(order.delete_disabled(obj, app_options))))
         else:
             deletes.append(Step(PRUNE, DELETE, order.SYNC, order.wave_of(obj), key, None, obj))
     result.steps = sorted(deletes, key=_sort_key, reverse=True)

@@ -105,7 +105,8 @@ class GitBackend(BackendBase):
         return [obj for path, data in sorted(files.items()) if path.endswith(".yaml")
                 for obj in [parse(data, f"{self.branch}:{app}/{path}")] if obj is not None]
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         path = relpath(key_of(obj))
         data = render(obj)
         if not dry_run and self.files.get(path) != data:

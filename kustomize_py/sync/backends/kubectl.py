@@ -92,13 +92,18 @@ class KubectlBackend(BackendBase):
             raise self._fail(f"list objects of app {app}", proc)
         return list((json.loads(proc.stdout) if proc.stdout.strip() else {}).get("items") or [])
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         key = key_of(obj)
+        if replace and self.get(key) is not None:
+            return self._replace(key, obj, dry_run=dry_run, force=force, validate=validate)
         args = ["apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
         if self.force_conflicts:
             args.insert(2, "--force-conflicts")
         if dry_run:
             args.append("--dry-run=server")
+        if not validate:
+            args.append("--validate=false")
         proc = self._run(args, stdin=json.dumps(obj))
         if proc.returncode != 0:
             err = self._fail(f"apply {key}", proc)
@@ -110,6 +115,24 @@ class KubectlBackend(BackendBase):
             proc = self._run(args, stdin=json.dumps(obj))
             if proc.returncode != 0:
                 raise self._fail(f"apply {key} after delete", proc)
+        return json.loads(proc.stdout) if proc.stdout.strip() else obj
+
+    def _replace(self, key: ResourceKey, obj: dict[str, Any], *, dry_run: bool, force: bool,
+                 validate: bool) -> dict[str, Any]:
+        """`kubectl replace` (Argo CD's Replace=true); with `force`, kubectl deletes and recreates."""
+        args = ["replace", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
+        if force and not dry_run:
+            args.append("--force")
+        if dry_run:
+            args.append("--dry-run=server")
+        if not validate:
+            args.append("--validate=false")
+        proc = self._run(args, stdin=json.dumps(obj))
+        if proc.returncode != 0:
+            err = self._fail(f"replace {key}", proc)
+            if dry_run and force and isinstance(err, ImmutableFieldError):
+                return obj
+            raise err
         return json.loads(proc.stdout) if proc.stdout.strip() else obj
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground",

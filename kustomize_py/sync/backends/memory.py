@@ -113,7 +113,8 @@ class MemoryBackend(BackendBase):
                 out.append(copy.deepcopy(obj))
         return out
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         key = key_of(obj)
         if not key.name:
             raise ApplyError(f"{key.kind} has no name", field="metadata.name")
@@ -132,13 +133,13 @@ class MemoryBackend(BackendBase):
                 if not dry_run:
                     self.delete(key)
                 live = None
-        result = self._merged(key, live, obj)
+        result = self._replaced(key, live, obj) if replace and live is not None else self._merged(key, live, obj)
         if dry_run:
             return result
         self.objects[key] = result
         self.owned[key] = set(_leaves(_spec(obj))) | {("metadata",) + p for p in _leaves(
             {k: v for k, v in (obj.get("metadata") or {}).items() if k in ("labels", "annotations")})}
-        self.calls.append(("apply", str(key)))
+        self.calls.append(("replace" if replace and live is not None else "apply", str(key)))
         return copy.deepcopy(result)
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground") -> bool:
@@ -202,6 +203,16 @@ class MemoryBackend(BackendBase):
                 if section in obj and obj.get(section) != live.get(section):
                     raise ImmutableFieldError(f"{key}: field is immutable when `immutable` is set",
                                               field=section)
+
+    def _replaced(self, key: ResourceKey, live: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
+        """A PUT: the object becomes exactly `obj` (fields of other managers go), keeping its identity."""
+        result = self._merged(key, None, obj)
+        meta, old = result["metadata"], live["metadata"]
+        meta.update(uid=old.get("uid"), creationTimestamp=old.get("creationTimestamp"),
+                    generation=int(old.get("generation", 1)) + (_spec(result) != _spec(live)))
+        if "status" in live and "status" not in result:
+            result["status"] = copy.deepcopy(live["status"])
+        return result
 
     def _merged(self, key: ResourceKey, live: dict[str, Any] | None, obj: dict[str, Any]) -> dict[str, Any]:
         """Server-side apply by one manager: drop the fields it set before and no longer sets, merge the rest."""
