@@ -155,7 +155,7 @@ def test_app_deletion_orphans_by_default_and_cascades_only_when_asked():
     orphaned = delete_app("shop", mem)
     assert orphaned.count("orphaned") == 6 and len(mem.objects) == 6
     cascaded = delete_app("shop", mem, "cascade")
-    assert cascaded.count("pruned") == 5
+    assert cascaded.count("deleted") == 5 and cascaded.count("kept") == 1
     assert list(mem.objects) == [ResourceKey("", "ConfigMap", "shop", "data")]
 
 

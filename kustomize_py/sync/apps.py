@@ -38,7 +38,8 @@ class Application:
     allow_empty: bool = False  # syncPolicy.automated.allowEmpty: an empty render may prune everything
     sync_options: dict[str, str] = field(default_factory=dict)
     deletion_policy: str = "orphan"  # orphan | cascade: never inferred from a finalizer
-    has_cascade_finalizer: bool = False  # the Argo CD finalizer is present (reported, not acted on)
+    has_cascade_finalizer: bool = False  # Argo CD's resources finalizer is on the Application
+    finalizers: tuple[str, ...] = ()
     source: str = ""  # the file it came from
     kind: str = "argocd"  # argocd | native | overlay
 
@@ -100,6 +101,7 @@ def parse_application(doc: Any, source: str = "<input>") -> Application | None:
             deletion_policy=_deletion_policy(annotations.get(DELETION_POLICY_ANNOTATION), source,
                                              f"metadata.annotations.{DELETION_POLICY_ANNOTATION}"),
             has_cascade_finalizer=any(f in ARGO_CASCADE_FINALIZERS for f in meta.get("finalizers") or []),
+            finalizers=tuple(str(f) for f in meta.get("finalizers") or []),
             source=source, kind="argocd")
     if api == NATIVE_API and kind == NATIVE_KIND:
         if not name or not spec.get("path"):

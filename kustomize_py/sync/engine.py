@@ -103,7 +103,7 @@ class SyncResult:
 
     def summary(self) -> str:
         names = ("created", "configured", "replaced", "unchanged", "pruned", "failed", "not-run", "extraneous",
-                 "prune-skipped", "would-create", "would-configure", "would-prune", "orphaned", "kept")
+                 "prune-skipped", "would-create", "would-configure", "would-prune", "deleted", "orphaned", "kept")
         parts = [f"{self.count(n)} {n}" for n in names if self.count(n)]
         return ", ".join(parts) or "nothing to do"
 
@@ -261,7 +261,8 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
         return result
 
     # 1. Dry-run everything that would change; any refusal stops the sync before it changes anything.
-    skip_dry = _needs_same_sync(p)
+    # A cluster cannot dry-run what needs a namespace or CRD of this same sync; files can.
+    skip_dry = set() if getattr(backend, "exact", False) else _needs_same_sync(p)
     errors: dict[ResourceKey, str] = {}
     for step in runnable:
         if step.action in (APPLY, HOOK) and step.change != UNCHANGED and step.key not in skip_dry:
@@ -524,7 +525,7 @@ def delete_app(app: str, backend: Backend, policy: str = "orphan", *, propagatio
                 add(_result(rest, "not-run", "an earlier deletion failed"))
             result.phase, result.message = FAILED, f"{step.key}: {_describe(err)}"
             break
-        add(_result(step, "pruned"))
+        add(_result(step, "deleted"))
     for extra in p.extraneous:
         add(ObjectResult(extra.key, "orphaned" if policy == "orphan" else "kept", PRUNE, message=extra.reason))
     if result.ok:

@@ -75,6 +75,7 @@ class BackendBase:
     config_hash = False
     waits = True
     exact = False
+    allow_plaintext_secrets = False  # the git backend refuses to commit plain Secrets unless set
 
     def begin(self, app: str) -> None:
         return None

@@ -84,7 +84,8 @@ class MemoryBackend(BackendBase):
 
     def __init__(self, *, ready_after: int = 2, require_namespaces: bool = False,
                  fail_apply: dict[str, str] | None = None, degrade: set[str] | None = None,
-                 stuck: set[str] | None = None, state_file: Path | None = None):
+                 stuck: set[str] | None = None, state_file: Path | None = None, linger: int = 0,
+                 unserved_kinds: set[str] | None = None):
         self.objects: dict[ResourceKey, dict[str, Any]] = {}
         self.owned: dict[ResourceKey, set[Path_]] = {}  # fields kpy set, for SSA removals
         self.polls: dict[ResourceKey, int] = {}
@@ -95,12 +96,22 @@ class MemoryBackend(BackendBase):
         self.stuck = set(stuck or ())
         self.calls: list[tuple[str, str]] = []  # (operation, key) of every change, in order
         self.state_file = state_file
+        # A deleted object stays, with a deletionTimestamp, for `linger` reads (finalizers at work).
+        self.linger = linger
+        self.deleting: dict[ResourceKey, int] = {}
+        # Kinds the server serves only once a CRD in it defines them ("no matches for kind").
+        self.unserved_kinds = set(unserved_kinds or ())
         self._counter = 0
         if state_file is not None and state_file.exists():
             self._load(state_file)
 
     # --- the protocol ---------------------------------------------------------------------
     def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
+        if key in self.deleting:
+            self.deleting[key] -= 1
+            if self.deleting[key] <= 0:
+                del self.deleting[key]
+                self._forget(key)
         obj = self.objects.get(key)
         return copy.deepcopy(obj) if obj is not None else None
 
@@ -120,6 +131,12 @@ class MemoryBackend(BackendBase):
             raise ApplyError(f"{key.kind} has no name", field="metadata.name")
         if key.name in self.fail_apply:
             raise ApplyError(f"{key}: {self.fail_apply[key.name]}")
+        if key.kind in self.unserved_kinds and not any(
+                k.kind == "CustomResourceDefinition" and ((o.get("spec") or {}).get("names") or {}).get("kind") == key.kind
+                for k, o in self.objects.items()):
+            raise ApplyError(f'{key}: no matches for kind "{key.kind}" in version "{obj.get("apiVersion")}"')
+        if key in self.deleting:
+            raise ApplyError(f"{key}: object is being deleted")
         if self.require_namespaces and key.namespace and \
                 ResourceKey("", "Namespace", "", key.namespace) not in self.objects:
             raise ApplyError(f"{key}: namespaces \"{key.namespace}\" not found")
@@ -146,11 +163,18 @@ class MemoryBackend(BackendBase):
         if key not in self.objects:
             return False
         if not dry_run:
-            del self.objects[key]
-            self.owned.pop(key, None)
-            self.polls.pop(key, None)
             self.calls.append(("delete", str(key)))
+            if self.linger:
+                self.objects[key]["metadata"]["deletionTimestamp"] = CREATED_AT
+                self.deleting[key] = self.linger
+            else:
+                self._forget(key)
         return True
+
+    def _forget(self, key: ResourceKey) -> None:
+        self.objects.pop(key, None)
+        self.owned.pop(key, None)
+        self.polls.pop(key, None)
 
     def health(self, key: ResourceKey) -> Health | None:
         obj = self.objects.get(key)
