@@ -250,7 +250,7 @@ def test_sync_prune_and_delete_app_through_the_real_client(tmp_path):
         assert pruned.ok and [r.key.name for r in pruned.results if r.status == "pruned"] == ["settings"]
         assert writes(server)[before:] == ["DELETE /api/v1/namespaces/shop/configmaps/settings"]
         gone = delete_app("shop", backend, "cascade")
-        assert gone.count("pruned") == 4
+        assert gone.count("deleted") == 4
         server.tick()
         assert backend.list_owned("shop") == []
 
