@@ -219,7 +219,6 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
     """
     emit = progress or (lambda r: None)
     result = SyncResult(app, getattr(backend, "name", type(backend).__name__), dry_run=options.dry_run)
-    result.warnings = option_warnings(app, desired, options)
     propagation = options.sync_options.get("PrunePropagationPolicy", options.propagation).lower()
 
     def add(r: ObjectResult) -> None:
@@ -227,7 +226,8 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
         emit(r)
 
     popts = plan_options(app, backend, options)
-    prepare(desired, popts)  # a bad manifest is the user's error: raise it before touching the backend
+    # A bad manifest is the user's error: raise it before touching the backend.
+    result.warnings = option_warnings(app, prepare(desired, popts), options)
     try:
         p = plan(desired, read_live(app, desired, backend, popts), popts)
     except Exception as err:  # noqa: BLE001 - a backend failure becomes a report, never a traceback
