@@ -352,3 +352,34 @@ def test_delete_is_a_registered_command():
     out = subprocess.run([sys.executable, "-m", "kustomize_py", "delete", "--help"], capture_output=True,
                          text=True).stdout
     assert "usage: kpy delete" in out and "--cascade" in out and "--orphan" in out
+
+
+# --- 13. normalisation -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("in_git,from_server", [("0.5", "500m"), (0.5, "500m"), ("1024Mi", "1Gi"), ("1e3", "1k"),
+                                                ("2", 2), ("1.5Gi", "1536Mi")])
+def test_canonicalised_quantities_are_in_sync(in_git, from_server):
+    from kustomize_py.sync.engine import make_plan, plan_diff
+
+    def pod(cpu, memory="64Mi"):
+        d = h.deployment("web")
+        d["spec"]["template"]["spec"]["containers"][0]["resources"] = {"limits": {"cpu": cpu, "memory": memory}}
+        return d
+
+    mem = MemoryBackend()
+    assert sync("shop", [pod(in_git)], mem, OPTS).ok
+    # What the API server does: it stores the canonical form.
+    mem.edit(ResourceKey("apps", "Deployment", "shop", "web"), lambda o: o["spec"]["template"]["spec"][
+        "containers"][0]["resources"]["limits"].update(cpu=from_server))
+    again = sync("shop", [pod(in_git)], mem, OPTS)
+    assert again.count("unchanged") == 1
+    assert plan_diff(make_plan("shop", [pod(in_git)], mem, OPTS)) == []
+    assert sync("shop", [pod("750m")], mem, OPTS).count("configured") == 1  # a real change still counts
+
+
+def test_quantity_values():
+    from kustomize_py.sync import quantity
+
+    assert quantity.value("500m") == quantity.value("0.5") == quantity.value(0.5)
+    assert quantity.value("1Gi") == 1024 ** 3 and quantity.value("1G") == 10 ** 9
+    assert quantity.value("web") is None and quantity.value(True) is None and not quantity.equal("1Gi", "1G")

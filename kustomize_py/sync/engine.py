@@ -557,7 +557,7 @@ def plan_diff(p: Plan, *, include_extraneous: bool = True) -> list[ResourceDiff]
     old: list[dict[str, Any]] = []
     new: list[dict[str, Any]] = []
     for step in p.steps:
-        if step.action == APPLY:
+        if step.action == APPLY and step.change != UNCHANGED:  # in sync, even if written another way
             want = _display(step.to_apply)
             new.append(want)
             if step.live is not None:

@@ -186,8 +186,13 @@ def contains(live: Any, desired: Any) -> bool:
             contains(a, b) for a, b in zip(live, desired))
     if desired == live:
         return True
-    # The server prints some numbers as strings and vice versa (ports, quantities without units).
-    return isinstance(desired, (int, float, str)) and not isinstance(desired, bool) and _numeric_equal(desired, live)
+    # The server prints some numbers as strings and vice versa (ports), and quantities in canonical
+    # form (`cpu: 0.5` comes back as `500m`, `1024Mi` as `1Gi`).
+    if isinstance(desired, (int, float, str)) and not isinstance(desired, bool):
+        from kustomize_py.sync import quantity
+
+        return _numeric_equal(desired, live) or quantity.equal(desired, live)
+    return False
 
 
 def project(live: Any, desired: Any) -> Any:
