@@ -383,3 +383,72 @@ def test_quantity_values():
     assert quantity.value("500m") == quantity.value("0.5") == quantity.value(0.5)
     assert quantity.value("1Gi") == 1024 ** 3 and quantity.value("1G") == 10 ** 9
     assert quantity.value("web") is None and quantity.value(True) is None and not quantity.equal("1Gi", "1G")
+
+
+# --- 6. ignoreDifferences ----------------------------------------------------------------------
+
+def _app_with_ignore(rules, options=()):
+    from kustomize_py.sync.apps import parse_application
+
+    doc = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "shop"},
+           "spec": {"source": {"path": "shop"}, "destination": {"namespace": "shop"}, "ignoreDifferences": rules,
+                    "syncPolicy": {"syncOptions": list(options)}}}
+    app = parse_application(doc, "apps/shop.yaml")
+    return app, with_options(sync_options=dict(app.sync_options), ignore_differences=app.ignore_differences)
+
+
+WEB = ResourceKey("apps", "Deployment", "shop", "web")
+
+
+def _scaled(mem, replicas=5):
+    mem.edit(WEB, lambda o: o["spec"].update(replicas=replicas))  # an HPA at work
+
+
+def test_ignored_json_pointer_is_in_sync_and_out_of_the_diff():
+    from kustomize_py.sync.engine import app_status, make_plan, plan_diff
+
+    _, opts = _app_with_ignore([{"group": "apps", "kind": "Deployment", "jsonPointers": ["/spec/replicas"]}])
+    mem = MemoryBackend()
+    assert sync("shop", [h.deployment("web")], mem, opts).ok
+    _scaled(mem)
+    p = make_plan("shop", [h.deployment("web")], mem, opts)
+    assert [s.status for s in app_status(p)] == ["synced"] and plan_diff(p) == []
+    assert sync("shop", [h.deployment("web")], mem, opts).count("unchanged") == 1
+    assert mem.objects[WEB]["spec"]["replicas"] == 5
+    # Without the rule the same drift is out of sync.
+    plain = make_plan("shop", [h.deployment("web")], mem, OPTS)
+    assert [s.status for s in app_status(plain)] == ["out-of-sync"]
+
+
+def test_respect_ignore_differences_keeps_the_live_value_on_apply():
+    rule = [{"group": "apps", "kind": "Deployment", "name": "web", "jsonPointers": ["/spec/replicas"]}]
+    _, overwrite = _app_with_ignore(rule)
+    _, respect = _app_with_ignore(rule, ["RespectIgnoreDifferences=true"])
+    for opts, expected in ((overwrite, 1), (respect, 5)):
+        mem = MemoryBackend()
+        sync("shop", [h.deployment("web")], mem, opts)
+        _scaled(mem)
+        result = sync("shop", [h.deployment("web", image="nginx:2")], mem, opts)
+        assert result.count("configured") == 1
+        assert mem.objects[WEB]["spec"]["replicas"] == expected  # argo-cd: only Respect... keeps it
+
+
+def test_jq_paths_and_unsupported_rules():
+    app, opts = _app_with_ignore([
+        {"group": "apps", "kind": "Deployment", "jqPathExpressions": [".spec.template.spec.containers[].image"]},
+        {"kind": "ConfigMap", "jqPathExpressions": ['.data | select(.x == "1")'],
+         "managedFieldsManagers": ["kube-controller-manager"]}])
+    mem = MemoryBackend()
+    result = sync("shop", [h.deployment("web")], mem, opts)
+    assert any("select" in w and "not honoured" in w for w in result.warnings)
+    assert any("managedFieldsManagers 'kube-controller-manager' is not honoured" in w for w in result.warnings)
+    mem.edit(WEB, lambda o: o["spec"]["template"]["spec"]["containers"][0].update(image="nginx:patched"))
+    assert sync("shop", [h.deployment("web")], mem, opts).count("unchanged") == 1
+
+
+def test_bad_ignore_rule_names_its_field():
+    from kustomize_py.errors import SyncError
+
+    with pytest.raises(SyncError) as err:
+        _app_with_ignore([{"kind": "Deployment", "jsonPointers": ["spec/replicas"]}])
+    assert "apps/shop.yaml" in str(err.value) and "spec.ignoreDifferences[0].jsonPointers" in str(err.value)

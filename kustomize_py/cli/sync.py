@@ -92,7 +92,7 @@ def _options(args: argparse.Namespace, app: Any) -> Any:
                        wait=not getattr(args, "no_wait", False), timeout=getattr(args, "timeout", 300.0),
                        poll_interval=0.0 if memory else 2.0, force=getattr(args, "force", False),
                        namespace=app.namespace, create_namespace=app.create_namespace, revision=app.revision,
-                       sync_options=dict(app.sync_options),
+                       sync_options=dict(app.sync_options), ignore_differences=app.ignore_differences,
                        allow_empty=getattr(args, "allow_empty", False) or app.allow_empty)
 
 

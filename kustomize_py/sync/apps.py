@@ -10,6 +10,7 @@ from typing import Any
 
 from kustomize_py.errors import KpyError, SyncError
 from kustomize_py.sync import options as sync_options
+from kustomize_py.sync.ignore import parse_rules
 
 ARGO_API = "argoproj.io/v1alpha1"
 NATIVE_API = "kustomize-py/v1alpha1"
@@ -40,6 +41,7 @@ class Application:
     deletion_policy: str = "orphan"  # orphan | cascade: never inferred from a finalizer
     has_cascade_finalizer: bool = False  # Argo CD's resources finalizer is on the Application
     finalizers: tuple[str, ...] = ()
+    ignore_differences: tuple[Any, ...] = ()  # spec.ignoreDifferences (sync/ignore.py IgnoreRule)
     source: str = ""  # the file it came from
     kind: str = "argocd"  # argocd | native | overlay
 
@@ -102,6 +104,7 @@ def parse_application(doc: Any, source: str = "<input>") -> Application | None:
                                              f"metadata.annotations.{DELETION_POLICY_ANNOTATION}"),
             has_cascade_finalizer=any(f in ARGO_CASCADE_FINALIZERS for f in meta.get("finalizers") or []),
             finalizers=tuple(str(f) for f in meta.get("finalizers") or []),
+            ignore_differences=parse_rules(spec.get("ignoreDifferences"), source),
             source=source, kind="argocd")
     if api == NATIVE_API and kind == NATIVE_KIND:
         if not name or not spec.get("path"):

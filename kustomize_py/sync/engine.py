@@ -47,6 +47,7 @@ class SyncOptions:
     propagation: str = "foreground"
     sync_options: dict[str, str] = field(default_factory=dict)  # the Application's syncOptions
     allow_empty: bool = False  # an empty render may prune every object of the app
+    ignore_differences: tuple[Any, ...] = ()  # the Application's ignoreDifferences (sync/ignore.py)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def plan_options(app: str, backend: Backend, options: SyncOptions) -> PlanOption
                        config_hash=getattr(backend, "config_hash", False), exact=getattr(backend, "exact", False),
                        create_namespace=options.create_namespace, revision=options.revision,
                        started=int(time.time()) if getattr(backend, "hooks", True) else 0,
-                       sync_options=dict(options.sync_options))
+                       sync_options=dict(options.sync_options), ignore=tuple(options.ignore_differences))
 
 
 def read_live(app: str, desired: list[dict[str, Any]], backend: Backend, popts: PlanOptions) -> list[dict[str, Any]]:
@@ -192,7 +193,9 @@ def _describe(err: BaseException) -> str:
 
 def option_warnings(app: str, desired: list[dict[str, Any]], options: SyncOptions) -> list[str]:
     """Every sync option, of the app or of an object, that kpy does not honour as Argo CD would."""
-    out = sync_opts.warnings(options.sync_options, f"app {app}")
+    from kustomize_py.sync.ignore import warnings as ignore_warnings
+
+    out = sync_opts.warnings(options.sync_options, f"app {app}") + ignore_warnings(options.ignore_differences, app)
     for obj in desired:
         if isinstance(obj, dict):
             out += sync_opts.warnings(sync_opts.of_object(obj), str(key_of(obj)))
@@ -554,14 +557,16 @@ def _display(obj: dict[str, Any]) -> dict[str, Any]:
 
 def plan_diff(p: Plan, *, include_extraneous: bool = True) -> list[ResourceDiff]:
     """What a sync would change, per object: live (cut to the fields we set) against desired, redacted."""
+    from kustomize_py.sync.ignore import strip
+
     old: list[dict[str, Any]] = []
     new: list[dict[str, Any]] = []
     for step in p.steps:
         if step.action == APPLY and step.change != UNCHANGED:  # in sync, even if written another way
-            want = _display(step.to_apply)
+            want = _display(strip(step.to_apply, step.ignored))
             new.append(want)
             if step.live is not None:
-                old.append(project(_display(step.live), want))
+                old.append(project(_display(strip(step.live, step.ignored)), want))
         elif step.action == PRUNE:
             old.append(_display(step.to_prune))
     if include_extraneous:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kustomize_py.errors import SyncError
-from kustomize_py.sync import order
+from kustomize_py.sync import ignore, order
 from kustomize_py.sync.keys import (
     APP_LABEL,
     TRACKING_ANNOTATION,
@@ -44,6 +44,7 @@ class PlanOptions:
     revision: str = ""  # source revision, used to name generateName hooks
     started: int = 0  # operation start (unix seconds), used to name generateName hooks
     sync_options: dict[str, str] = field(default_factory=dict)  # the Application's syncOptions
+    ignore: tuple[Any, ...] = ()  # the Application's ignoreDifferences (sync/ignore.py IgnoreRule)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Step:
     live: dict[str, Any] | None = None
     delete_policies: tuple[str, ...] = ()
     reason: str = ""
+    ignored: tuple[tuple[str, ...], ...] = ()  # ignoreDifferences paths that apply to this object
 
     @property
     def to_apply(self) -> dict[str, Any]:
@@ -108,9 +110,12 @@ class Plan:
             s.action == PRUNE for s in self.steps) and not self.extraneous
 
 
-def config_hash(obj: dict[str, Any]) -> str:
-    """A short, stable hash of what we apply (so removed fields are noticed against a defaulted live object)."""
-    clean = normalize(obj, keep_tracking=False)
+def config_hash(obj: dict[str, Any], ignored: tuple[tuple[str, ...], ...] = ()) -> str:
+    """A short, stable hash of what we apply (so removed fields are noticed against a defaulted live object);
+    fields under ignoreDifferences do not count."""
+    from kustomize_py.sync.ignore import strip
+
+    clean = normalize(strip(obj, ignored), keep_tracking=False)
     meta = clean.get("metadata") or {}
     (meta.get("annotations") or {}).pop(CONFIG_HASH_ANNOTATION, None)
     if meta.get("annotations") == {}:
@@ -160,12 +165,12 @@ def prepare(objs: list[dict[str, Any]], options: PlanOptions) -> list[dict[str, 
     return out
 
 
-def _track(obj: dict[str, Any], options: PlanOptions) -> dict[str, Any]:
+def _track(obj: dict[str, Any], options: PlanOptions, ignored: tuple[tuple[str, ...], ...] = ()) -> dict[str, Any]:
     _set_metadata(obj, "annotations", TRACKING_ANNOTATION, tracking_id(options.app, key_of(obj)))
     if options.track_label:
         _set_metadata(obj, "labels", APP_LABEL, label_value(options.app))
     if options.config_hash:
-        _set_metadata(obj, "annotations", CONFIG_HASH_ANNOTATION, config_hash(obj))
+        _set_metadata(obj, "annotations", CONFIG_HASH_ANNOTATION, config_hash(obj, ignored))
     return obj
 
 
@@ -205,13 +210,16 @@ def project(live: Any, desired: Any) -> Any:
     return live
 
 
-def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions) -> bool:
-    want, have = normalize(desired), normalize(live)
+def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions,
+            ignored: tuple[tuple[str, ...], ...] = ()) -> bool:
+    from kustomize_py.sync.ignore import strip
+
+    want, have = normalize(strip(desired, ignored)), normalize(strip(live, ignored))
     if options.exact:
         return want == have
     if options.config_hash:
         recorded = ((live.get("metadata") or {}).get("annotations") or {}).get(CONFIG_HASH_ANNOTATION)
-        if recorded is not None and recorded != config_hash(desired):
+        if recorded is not None and recorded != config_hash(desired, ignored):
             return False
     return contains(have, want)
 
@@ -279,13 +287,18 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
                 steps.append(Step(APPLY, CREATE, order.SYNC, order.wave_of(obj), key, dict(obj), None))
             continue
         if phases is None:
-            obj = _track(obj, options)
             wanted.add(key)
             current = live_by_key.get(key)
-            change = CREATE if current is None else UNCHANGED if in_sync(obj, current, options) else UPDATE
+            ignored = ignore.paths_for(options.ignore, key)
+            if ignored and current is not None and \
+                    options.sync_options.get("RespectIgnoreDifferences", "").lower() == "true":
+                obj = ignore.respect(obj, current, ignored)  # argo-cd: keep the live values at ignored paths
+            obj = _track(obj, options, ignored)
+            change = CREATE if current is None else UNCHANGED if in_sync(obj, current, options, ignored) else UPDATE
             owner = tracked_app(current) if current else None
             reason = f"taking over from app {owner}" if owner and owner != options.app else ""
-            steps.append(Step(APPLY, change, order.SYNC, order.wave_of(obj), key, obj, current, reason=reason))
+            steps.append(Step(APPLY, change, order.SYNC, order.wave_of(obj), key, obj, current, reason=reason,
+                              ignored=ignored))
             continue
         for phase in phases:
             hook = _track(_hook_name(obj, phase, options), options)
