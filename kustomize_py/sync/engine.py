@@ -239,7 +239,7 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
         _sync_fail_hooks_without_live(app, desired, backend, options, add, clock, sleep)
         _finish(app, backend, result)
         return result
-    result.warnings += p.warnings + _shared(p, app)
+    result.warnings += list(getattr(backend, "warnings", [])) + p.warnings + _shared(p, app)
     runnable = [s for s in p.steps if s.phase != order.SYNC_FAIL]
     fail_hooks = [s for s in p.steps if s.phase == order.SYNC_FAIL]
 

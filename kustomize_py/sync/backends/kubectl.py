@@ -42,6 +42,7 @@ class KubectlBackend(BackendBase):
         self.binary = binary
         self.force_conflicts = force_conflicts
         self.timeout = timeout
+        self.warnings: list[str] = []
 
     def _base(self) -> list[str]:
         cmd = [self.binary]
@@ -81,9 +82,15 @@ class KubectlBackend(BackendBase):
 
     def list_owned(self, app: str) -> list[dict[str, Any]]:
         proc = self._run(["api-resources", "--verbs=list,delete", "-o", "name"])
+        kinds = [r for r in proc.stdout.split() if r and r != "events" and not r.startswith("events.")]
         if proc.returncode != 0:
-            raise self._fail("api-resources", proc)
-        kinds = [r for r in proc.stdout.split() if r and not r.startswith("events")]
+            # One aggregated API that does not answer (metrics.k8s.io, say) makes kubectl fail after
+            # printing every other resource type: go on with those and say what was left out.
+            if not kinds or "unable to retrieve the complete list" not in proc.stderr:
+                raise self._fail("api-resources", proc)
+            detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+            self.warnings.append(f"kubectl api-resources: some API groups are unavailable, their objects are "
+                                 f"not listed (so never pruned): {detail}")
         if not kinds:
             return []
         proc = self._run(["get", ",".join(kinds), "--all-namespaces", "-l", f"{APP_LABEL}={label_value(app)}",
