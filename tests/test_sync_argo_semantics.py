@@ -452,3 +452,23 @@ def test_bad_ignore_rule_names_its_field():
     with pytest.raises(SyncError) as err:
         _app_with_ignore([{"kind": "Deployment", "jsonPointers": ["spec/replicas"]}])
     assert "apps/shop.yaml" in str(err.value) and "spec.ignoreDifferences[0].jsonPointers" in str(err.value)
+
+
+# --- 5. destinations ---------------------------------------------------------------------------
+
+def test_destination_must_match_the_backend(repo, capsys, tmp_path, monkeypatch):
+    from kustomize_py.sync.apps import load_applications
+    from kustomize_py.sync.destination import check
+
+    app = next(a for a in load_applications(repo) if a.name == "shop-staging")  # server kubernetes.default.svc
+    assert check(app, "memory", repo) is None and check(app, "directory:out", repo) is None  # not a cluster
+    assert "cannot be checked" in check(app, "kubectl", repo)
+    (repo / ".kpy.yaml").write_text("clusters:\n  staging:\n    server: https://kubernetes.default.svc\n"
+                                    "    backend: kubectl:staging\n")
+    assert check(app, "kubectl:staging", repo) is None
+    for_env = {**h.install_fake_kubectl(tmp_path)}
+    for name, value in for_env.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run(capsys, "sync", "shop-staging", "--repo", str(repo), "--backend", "kubectl:prod")
+    assert code == 1 and "destination https://kubernetes.default.svc is cluster staging" in err
+    assert "kubectl:staging, not kubectl:prod" in err and not h.kubectl_log(tmp_path)  # nothing ran

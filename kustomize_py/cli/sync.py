@@ -136,11 +136,17 @@ def sync_once(args: argparse.Namespace, root: Path, backend: Any, progress: Any 
     """One sync of `args.target`: render, plan, apply; the SyncResult (a watch loop calls this again)."""
     from kustomize_py.sync.engine import sync
 
+    from kustomize_py.sync.destination import check
+
     app, desired = _load(args, args.target, root)
+    unverified = check(app, args.backend, root)
     if progress is not None:
         mode = " (dry run)" if args.dry_run else ""
         print(f"syncing {app.name} ({len(desired)} objects) to {args.backend}{mode}", file=sys.stderr)
-    return sync(app.name, desired, backend, _options(args, app), progress)
+    result = sync(app.name, desired, backend, _options(args, app), progress)
+    if unverified:
+        result.warnings.insert(0, unverified)
+    return result
 
 
 def print_report(result: Any, fmt: str) -> None:
