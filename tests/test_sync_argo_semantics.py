@@ -472,3 +472,34 @@ def test_destination_must_match_the_backend(repo, capsys, tmp_path, monkeypatch)
     code, out, err = run(capsys, "sync", "shop-staging", "--repo", str(repo), "--backend", "kubectl:prod")
     assert code == 1 and "destination https://kubernetes.default.svc is cluster staging" in err
     assert "kubectl:staging, not kubectl:prod" in err and not h.kubectl_log(tmp_path)  # nothing ran
+
+
+# --- 7. ordering details -----------------------------------------------------------------------
+
+def test_custom_resources_wait_for_their_crd_to_be_established():
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "widgets.example.com"},
+           "spec": {"group": "example.com", "scope": "Namespaced", "names": {"kind": "Widget", "plural": "widgets"}}}
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+    mem = MemoryBackend(ready_after=3)
+    crd_key = ResourceKey("apiextensions.k8s.io", "CustomResourceDefinition", "", "widgets.example.com")
+    seen = []
+
+    def progress(r):
+        if r.key.kind == "Widget" and r.status == "created":
+            seen.append(mem.objects[crd_key]["status"]["conditions"][-1])
+
+    assert sync("shop", [widget, crd], mem, OPTS, progress).ok
+    assert seen == [{"type": "Established", "status": "True"}]
+
+
+def test_created_namespace_comes_first_and_its_objects_are_dry_run():
+    # sync_context.go: with CreateNamespace the namespace is created before the dry run, so a bad
+    # object in it fails the dry run instead of the real apply (after its neighbours were applied).
+    mem = MemoryBackend(require_namespaces=True, fail_apply={"bad": "admission webhook denied the request"})
+    result = sync("shop", [h.configmap("good", {}), h.configmap("bad", {})], mem,
+                  with_options(create_namespace=True))
+    assert not result.ok and "only the namespace was created" in result.message
+    assert {r.key.name: r.status for r in result.results} == {"shop": "created", "good": "not-run", "bad": "failed"}
+    assert [r.message for r in result.results if r.key.name == "bad"][0].startswith("dry run: ")
+    assert list(mem.objects) == [ResourceKey("", "Namespace", "", "shop")]

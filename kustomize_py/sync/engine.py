@@ -263,6 +263,22 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
             add(_result(step, "not-run"))
         return result
 
+    # 0. gitops-engine sync_context.go: the namespace CreateNamespace=true adds is created for real
+    # first, so that the objects in it can be dry-run like any other.
+    made_ns = [s for s in runnable if _created_namespace(s) and s.change == CREATE]
+    if made_ns and not options.dry_run and not getattr(backend, "exact", False):
+        step = made_ns[0]
+        try:
+            backend.apply(step.to_apply)
+        except Exception as err:  # noqa: BLE001
+            add(_result(step, "failed", _describe(err)))
+            result.phase, result.message = FAILED, f"the namespace failed to apply: {_describe(err)}"
+            _finish(app, backend, result)
+            return result
+        add(_result(step, "created"))
+        runnable = [s for s in runnable if s is not step]
+        p.steps = [s for s in p.steps if s is not step]
+
     # 1. Dry-run everything that would change; any refusal stops the sync before it changes anything.
     # A cluster cannot dry-run what needs a namespace or CRD of this same sync; files can.
     skip_dry = set() if getattr(backend, "exact", False) else _needs_same_sync(p)
@@ -290,7 +306,10 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
                 add(_result(step, _would(step)))
         _extraneous(p, add)
         if errors:
-            result.phase, result.message = FAILED, f"dry run failed for {len(errors)} object(s); nothing was changed"
+            result.phase = FAILED
+            result.message = f"dry run failed for {len(errors)} object(s); " + (
+                "only the namespace was created" if made_ns and not options.dry_run and not getattr(
+                    backend, "exact", False) else "nothing was changed")
         else:
             result.message = "dry run: nothing was changed"
         return result
@@ -329,9 +348,9 @@ def sync(app: str, desired: list[dict[str, Any]], backend: Backend, options: Syn
 
 
 def _created_namespace(step: Step) -> bool:
-    from kustomize_py.sync.plan import CreatedNamespace
+    from kustomize_py.sync.plan import CREATE_NAMESPACE
 
-    return isinstance(step.desired, CreatedNamespace)
+    return step.reason == CREATE_NAMESPACE
 
 
 _MISSING_KIND = ("no matches for kind", "doesn't have a resource type", "does not serve kind",
@@ -421,6 +440,8 @@ class _Run:
             self.backend.delete(step.key, propagation="foreground")
             self._wait_gone(step)
         self.backend.apply(step.to_apply, **kwargs)
+        if step.key.kind == "CustomResourceDefinition" and getattr(self.backend, "waits", True):
+            self._wait_established(step)
         if step.action == HOOK:
             self.hooks[step.key] = step
             return "created"
@@ -428,6 +449,21 @@ class _Run:
             return "replaced" if not (step.key.kind == "CustomResourceDefinition" or step.key.kind == "Namespace") \
                 else "configured"
         return "created" if step.change == CREATE else "configured"
+
+    def _wait_established(self, step: Step) -> None:
+        """Custom resources of a CRD can only be applied once it is Established (gitops-engine
+        sync_context.go ensureCRDReady); the CRD's custom resources come right after it."""
+        deadline = self.clock() + self.options.timeout
+        while True:
+            h = self.backend.health(step.key)
+            if h is None or h.status == HEALTHY:
+                return
+            if h.status == DEGRADED:
+                raise ApplyError(f"{step.key}: {h.message}")
+            if self.clock() >= deadline:
+                self.retryable = True
+                raise ApplyError(f"{step.key}: not Established after {self.options.timeout:g}s")
+            self.sleep(self.options.poll_interval)
 
     def _wait_gone(self, step: Step) -> None:
         deadline = self.clock() + self.options.timeout

@@ -24,6 +24,7 @@ from kustomize_py.sync.keys import (
 from kustomize_py.sync.normalize import normalize
 
 CONFIG_HASH_ANNOTATION = "kustomize-py/config-hash"
+CREATE_NAMESPACE = "CreateNamespace=true"  # the reason of the step that creates the app's namespace
 
 APPLY, PRUNE, HOOK = "apply", "prune", "hook"
 CREATE, UPDATE, UNCHANGED, DELETE = "create", "update", "unchanged", "delete"
@@ -284,7 +285,8 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
             continue
         if isinstance(obj, CreatedNamespace):
             if key not in live_by_key:
-                steps.append(Step(APPLY, CREATE, order.SYNC, order.wave_of(obj), key, dict(obj), None))
+                steps.append(Step(APPLY, CREATE, order.SYNC, order.wave_of(obj), key, dict(obj), None,
+                                  reason=CREATE_NAMESPACE))
             continue
         if phases is None:
             wanted.add(key)

@@ -279,7 +279,7 @@ class MemoryBackend(BackendBase):
 
 _STATUS_KINDS = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("batch", "Job"),
                  ("", "PersistentVolumeClaim"), ("", "Pod"), ("networking.k8s.io", "Ingress"), ("", "Service"),
-                 ("apiregistration.k8s.io", "APIService")}
+                 ("apiregistration.k8s.io", "APIService"), ("apiextensions.k8s.io", "CustomResourceDefinition")}
 
 
 def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]:
@@ -309,6 +309,9 @@ def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]
         if kind == "Service" and (obj.get("spec") or {}).get("type") != "LoadBalancer":
             return {}
         return {"loadBalancer": {"ingress": [{"ip": "192.0.2.10"}] if ready else []}}
+    if kind == "CustomResourceDefinition":
+        return {"conditions": [{"type": "NamesAccepted", "status": "True"},
+                               {"type": "Established", "status": "True" if ready else "False"}]}
     if kind == "APIService":
         return {"conditions": [{"type": "Available", "status": "True" if ready else "False",
                                 "reason": "Passed" if ready else "MissingEndpoints", "message": ""}]}

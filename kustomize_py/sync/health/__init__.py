@@ -69,6 +69,20 @@ def builtin(obj: dict[str, Any]) -> Health | None:
     return check(obj) if check else None
 
 
+def _crd_established(obj: dict[str, Any]) -> Health | None:
+    """kpy's addition: a CRD serves its kind once Established (gitops-engine's ensureCRDReady waits for it)."""
+    if str(obj.get("apiVersion") or "").rpartition("/")[0] != "apiextensions.k8s.io" or \
+            obj.get("kind") != "CustomResourceDefinition":
+        return None
+    names = condition(obj, "NamesAccepted")
+    if names is not None and names.get("status") == "False":
+        return Health(DEGRADED, str(names.get("message") or "names not accepted"))
+    established = condition(obj, "Established")
+    if established is not None and established.get("status") == "True":
+        return Health(HEALTHY)
+    return Health(PROGRESSING, "waiting for the CRD to be Established")
+
+
 def _ready_condition(obj: dict[str, Any]) -> Health | None:
     """kpy's addition, kstatus-like: an object with a `Ready` condition is healthy when it is True."""
     ready = condition(obj, "Ready")
@@ -90,4 +104,6 @@ def health(obj: dict[str, Any] | None) -> Health | None:
     if obj is None:
         return Health(MISSING, "object does not exist")
     found = builtin(obj)
+    if found is None:
+        found = _crd_established(obj)
     return found if found is not None else _ready_condition(obj)
