@@ -333,7 +333,7 @@ def test_kpy_delete_orphans_by_default_and_says_why_it_cascades(repo, capsys, tm
     assert run(capsys, "sync", "shop-staging", "--repo", str(repo), "--backend", state)[0] == 0
     # shop-staging carries resources-finalizer.argocd.argoproj.io: as in Argo CD, deleting it cascades.
     code, out, err = run(capsys, "delete", "shop-staging", "--repo", str(repo), "--backend", state, "--dry-run")
-    assert code == 0 and "would-prune" in out and "finalizer resources-finalizer.argocd.argoproj.io" in out
+    assert code == 0 and "would-delete" in out and "finalizer resources-finalizer.argocd.argoproj.io" in out
     code, out, err = run(capsys, "delete", "shop-staging", "--repo", str(repo), "--backend", state, "--orphan")
     assert code == 0 and "orphaned" in out and "asked with --orphan" in out
     app = repo / "apps" / "shop-staging.yaml"

@@ -361,3 +361,11 @@ def test_a_custom_resource_at_a_non_preferred_version_resyncs_clean(tmp_path):
         assert listed[0]["apiVersion"] == f"{CRD_GROUP}/v1"  # the preferred one
         again = sync("shop", [dict(crontab)], backend, opts)
         assert again.ok and again.count("configured") == 0 and again.count("created") == 0, again.summary()
+
+
+def test_validate_false_sends_field_validation_ignore(backend, server):
+    backend.apply(web())
+    backend.apply(web(image="nginx:2"), validate=False)
+    applies = [r for r in server.requests if r["method"] == "PATCH"]
+    assert "fieldValidation" not in applies[0]["query"]
+    assert applies[-1]["query"]["fieldValidation"] == ["Ignore"]

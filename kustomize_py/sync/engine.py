@@ -104,7 +104,7 @@ class SyncResult:
 
     def summary(self) -> str:
         names = ("created", "configured", "replaced", "unchanged", "pruned", "failed", "not-run", "extraneous",
-                 "prune-skipped", "would-create", "would-configure", "would-prune", "deleted", "orphaned", "kept")
+                 "prune-skipped", "would-create", "would-configure", "would-prune", "would-delete", "deleted", "orphaned", "kept")
         parts = [f"{self.count(n)} {n}" for n in names if self.count(n)]
         return ", ".join(parts) or "nothing to do"
 
@@ -554,7 +554,7 @@ def delete_app(app: str, backend: Backend, policy: str = "orphan", *, propagatio
         return result
     for i, step in enumerate(p.steps):
         if dry_run:
-            add(_result(step, "would-prune"))
+            add(_result(step, "would-delete"))
             continue
         try:
             backend.delete(step.key, propagation=propagation)

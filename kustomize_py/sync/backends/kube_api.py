@@ -169,13 +169,13 @@ class KubeApiBackend(BackendBase):
         if dry_run:
             kwargs["dry_run"] = "All"
         if not validate:
-            kwargs["field_validation"] = "Ignore"
+            kwargs["query_params"] = [("fieldValidation", "Ignore")]  # the dynamic client has no named option
         if replace:
             live = self.get(key)
             if live is not None:
                 body = {**obj, "metadata": {**obj.get("metadata", {}),
                                             "resourceVersion": live["metadata"].get("resourceVersion")}}
-                put = {k: v for k, v in kwargs.items() if k in ("dry_run", "field_manager", "field_validation")}
+                put = {k: v for k, v in kwargs.items() if k in ("dry_run", "field_manager", "query_params")}
                 try:
                     return self._dict(self.client.replace(res, body=body, name=key.name,
                                                           namespace=key.namespace or None, **put))
