@@ -165,3 +165,20 @@ def test_api_resources_failing_outright_is_still_an_error(fake):
     fake([{"match": ["api-resources"], "rc": 1, "stderr": "error: You must be logged in to the server\n"}])
     result = sync("shop", [h.configmap("c", {})], KubectlBackend(), SyncOptions(namespace="shop", poll_interval=0))
     assert not result.ok and "logged in" in result.message and "reading the live state failed" in result.message
+
+
+def test_replace_option_runs_kubectl_replace_and_never_for_a_namespace(fake):
+    # gitops-engine sync_context.go applyObject: Replace=true is `kubectl replace` (with `--force`
+    # for Force=true); a Namespace or CRD is only updated, never replaced by force.
+    log = fake()
+    opts = SyncOptions(namespace="shop", poll_interval=0)
+    assert sync("shop", [h.namespace("shop"), h.configmap("c", {"a": "1"})], KubectlBackend(), opts).ok
+    marked = {"argocd.argoproj.io/sync-options": "Replace=true,Force=true"}
+    ns = {**h.namespace("shop"), "metadata": {"name": "shop", "labels": {"x": "1"}, "annotations": marked}}
+    result = sync("shop", [ns, h.configmap("c", {"a": "2"}, annotations=marked)], KubectlBackend(), opts)
+    assert result.ok, result.message
+    assert {r.key.kind: r.status for r in result.results} == {"Namespace": "configured", "ConfigMap": "replaced"}
+    replaces = [e["argv"] for e in log() if e["argv"][0] == "replace" and "--dry-run=server" not in e["argv"]]
+    assert [("--force" in a, json.loads(e["stdin"])["kind"]) for e in log() if e["argv"][0] == "replace"
+            and "--dry-run=server" not in e["argv"] for a in [e["argv"]]] == [(False, "Namespace"), (True, "ConfigMap")]
+    assert len(replaces) == 2 and not any(e["argv"][0] == "delete" for e in log())
