@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kustomize_py.pipeline import BuildResult
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None) -> None:
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None,
+                 check: Callable[[], None] | None = None, exclusive: bool = False) -> None:
     """Write `data` through a temporary file beside `path`, fsync it, then rename it over `path`:
-    readers see the old file or the new one, never half of one. An existing file keeps its mode."""
+    readers see the old file or the new one, never half of one. An existing file keeps its mode.
+    `check` runs just before the rename and may raise to abandon the write; with `exclusive` the
+    write fails with FileExistsError when `path` exists (the file is linked into place)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
@@ -25,7 +30,13 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int |
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        if check is not None:
+            check()
+        if exclusive:
+            os.link(tmp, target)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

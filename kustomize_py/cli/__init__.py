@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "apps": "apps",
     "tree": "tree",
     "envdiff": "envdiff",
+    "edit": "edit",
+    "create": "create",
 }
 
 
