@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "sync": "sync",
     "status": "sync",
     "diff": "sync",
+    "delete": "delete",
     "check": "check",
     "affected": "affected",
     "apps": "apps",
