@@ -34,11 +34,13 @@ def home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(repo: Path, source: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
+def try_repo(repo: Path, source: Path, home: Path, hook: str, *extra: str, all_files: bool = True,
+             env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, "--all-files"],
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", **(env_extra or {})}
+    argv = [sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, *extra]
+    done = subprocess.run(argv + (["--all-files"] if all_files else []),
                           cwd=repo, capture_output=True, text=True, env=env, timeout=600, check=False)
     if "An unexpected error has occurred" in done.stdout + done.stderr and "pip" in done.stdout + done.stderr:
         pytest.skip("pre-commit could not install the hook environment (no package index?)")
@@ -69,3 +71,59 @@ def test_broken_patch_fails_naming_the_overlay(tmp_path, hook_source, home):
     assert done.returncode == 1
     assert "web/overlays/prod/replicas.yaml" in done.stdout
     assert "[build]" in done.stdout
+
+
+def test_deletion_only_commits_are_checked(tmp_path, hook_source, home):
+    """pre-commit passes no deleted file: the hook still runs (always_run) and kpy reads the index."""
+    repo = make_repo(tmp_path / "r", clean_files())
+    # Removing the prod overlay while its Application stays: the Application now deploys nothing.
+    git(repo, "rm", "-q", "-r", "web/overlays/prod")
+    done = try_repo(repo, hook_source, home, "kpy-check", all_files=False)
+    assert done.returncode == 1, done.stdout
+    assert "[target-removed] web/overlays/prod is removed but Application web-prod still deploys it" in done.stdout
+    # Removing the Application too: Argo CD cascade-deletes (it carries the resources finalizer).
+    git(repo, "rm", "-q", "argocd/applications/web-prod.yaml")
+    (repo / "argocd/applications/kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - web-dev.yaml\n")
+    git(repo, "add", "-A")
+    done = try_repo(repo, hook_source, home, "kpy-check", all_files=False)
+    assert done.returncode == 1, done.stdout
+    assert "[app-removed] Application web-prod is removed" in done.stdout
+    assert "[target-removed] web/overlays/prod is removed:" in done.stdout
+    # An intended removal, said so for this commit.
+    done = try_repo(repo, hook_source, home, "kpy-check", all_files=False,
+                    env_extra={"KPY_ALLOW_REMOVALS": "web-prod,web/overlays/prod"})
+    assert done.returncode == 0, done.stdout
+
+
+def run_with_config(repo: Path, source: Path, home: Path, hook: dict[str, object]) -> subprocess.CompletedProcess[str]:
+    """`pre-commit run` with a .pre-commit-config.yaml naming the hook source by commit (args allowed)."""
+    import json
+
+    rev = git(source, "rev-parse", "HEAD").strip()
+    config = {"repos": [{"repo": str(source), "rev": rev, "hooks": [hook]}]}
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps(config))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, capture_output=True, text=True,
+                          env=env, timeout=600, check=False)
+    if "An unexpected error has occurred" in done.stdout + done.stderr and "pip" in done.stdout + done.stderr:
+        pytest.skip("pre-commit could not install the hook environment (no package index?)")
+    return done
+
+
+def test_seal_hook_runs_although_plaintext_is_ignored(tmp_path, hook_source, home):
+    cert = Path(__file__).parent / "fixtures" / "sealed" / "a.crt"
+    repo = make_repo(tmp_path / "r", {**clean_files(), ".gitignore": "*.secret.yaml\n.kpy-seal-state.json\n"})
+    (repo / "web/secrets").mkdir(parents=True)
+    (repo / "web/secrets/db.secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: web\nstringData:\n  pw: hunter2\n")
+    hook = {"id": "kpy-seal", "args": ["--cert", str(cert)]}
+    done = run_with_config(repo, hook_source, home, hook)
+    assert done.returncode == 1, done.stdout  # nothing staged, the plaintext is ignored: it still runs
+    assert "created: web/sealed/db.yaml" in done.stdout
+    assert "hunter2" not in done.stdout
+    from kustomize_py.cli import main
+
+    assert main(["seal", "--all", str(repo), "--cert", str(cert)]) == 0
+    done = run_with_config(repo, hook_source, home, hook)
+    assert done.returncode == 0, done.stdout

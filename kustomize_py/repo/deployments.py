@@ -353,3 +353,8 @@ def covered_paths(deps: list[Deployment]) -> dict[str, list[Deployment]]:
 def matches(path: str, patterns: list[str]) -> bool:
     """Whether a repo-relative path matches one of the globs (a pattern also covers what is below it)."""
     return any(fnmatch.fnmatch(path, p.strip("/")) or fnmatch.fnmatch(path, p.strip("/") + "/*") for p in patterns)
+
+
+def from_object(root: Path, doc: Any, source: str, urls: tuple[set[str], bool] | None = None) -> list[Deployment]:
+    """The deployments one object declares (e.g. a child Application in an app-of-apps' output)."""
+    return _from_doc(_Context(Path(root), {}, urls or (set(), False)), doc, source)
