@@ -16,6 +16,9 @@ from kustomize_py.repo.graph import Graph, build_graph
 SETTINGS = ("allowSecrets", "exclude", "targets", "enableHelm", "helmCommand", "allowRemovals")
 
 ERROR, WARNING = "error", "warning"
+# A build that failed only because the network is unreachable says nothing about the repository.
+_OFFLINE = ("Could not resolve host", "Name or service not known", "Temporary failure in name resolution",
+            "Network is unreachable")
 # Objects whose presence in an app's output means the app deploys Argo CD itself.
 _ARGOCD_SELF = {("apps", "Deployment", "argocd-server"), ("apps", "StatefulSet", "argocd-application-controller"),
                 ("apps", "Deployment", "argocd-repo-server"),
@@ -85,8 +88,11 @@ def render(root: Path, overlay: str, options: dict[str, Any] | None = None) -> R
             return Rendered(issue=Issue("build", "inflates a Helm chart: not checked without --enable-helm "
                                         "(or check.enableHelm: true in .kpy.yaml)", overlay,
                                         _relpath(root, err.path) or overlay, WARNING))
-        return Rendered(issue=Issue("build", err.message if err.path else str(err), overlay,
-                                    _relpath(root, err.path) or overlay))
+        text = str(err)
+        offline = any(m in text for m in _OFFLINE)
+        return Rendered(issue=Issue("build", ("could not fetch a remote resource (no network?); not checked: "
+                                              if offline else "") + (err.message if err.path else text),
+                                    overlay, _relpath(root, err.path) or overlay, WARNING if offline else ERROR))
     except Exception as err:
         return Rendered(issue=Issue("build", f"renderer failed: {type(err).__name__}: {err}", overlay, overlay))
 
@@ -102,6 +108,13 @@ def _objects(doc: Any) -> list[Any]:
     if isinstance(doc, dict) and str(doc.get("kind") or "").endswith("List") and isinstance(doc.get("items"), list):
         return [doc, *doc["items"]]
     return [doc]
+
+
+def _allowed(name: str, allow: set[str]) -> bool:
+    """Whether a Secret name is allowed in plain text (names or globs: `demo-*`)."""
+    import fnmatch
+
+    return name in allow or any(fnmatch.fnmatchcase(name, pattern) for pattern in allow if "*" in pattern)
 
 
 def _secret_name(obj: dict[str, Any]) -> str:
@@ -142,7 +155,7 @@ def scan_committed_secrets(root: Path, files: list[str], allow: set[str]) -> lis
         except Exception:
             continue
         for doc in (o for d in docs for o in _objects(d)):
-            if is_plain_secret(doc) and _secret_name(doc) not in allow:
+            if is_plain_secret(doc) and not _allowed(_secret_name(doc), allow):
                 issues.append(Issue("plaintext-secret", f"Secret {_secret_name(doc)!r} is committed in plain text; "
                                     "seal it (kpy seal) or add it to the allow list", None, name))
     return issues
@@ -155,7 +168,7 @@ def check_rendered(root: Path, overlay: str, result: Any, allow: set[str]) -> li
     issues = []
     for res in result.resources:
         obj = res.obj
-        if is_plain_secret(obj) and not ({_secret_name(obj), res.orig_name} & allow):
+        if is_plain_secret(obj) and not (_allowed(_secret_name(obj), allow) or _allowed(str(res.orig_name), allow)):
             source = _relpath(root, res.origin_path) or overlay
             issues.append(Issue("plaintext-secret", f"renders Secret {_secret_name(obj)!r} with plain-text values "
                                 "(seal it, or allow it in .kpy.yaml / --allow-secret)", overlay, source))
