@@ -1,0 +1,167 @@
+"""Replay a repository's history and measure `kpy affected` against the reference.
+
+For each commit and its first parent, the truth is the reference (`kubectl kustomize`, Kustomize v5.6.0):
+a target is affected iff its rendered output (or its error) changed, or it exists on one side only.
+The prediction is `affected_between(repo, parent, commit)`. Targets are the kustomizations kpy would
+render at either commit (plain directories an Application deploys are left out: the reference cannot
+render them). Prints precision and recall, and the misses.
+
+Renders are cached on disk by what they can read: the overlay's path and the Git tree hashes of the
+top-level folders its folder's kustomizations reach with `../` (closed over those folders), plus the
+root's own files. This key is computed from the text of the files, not from kpy's dependency graph, so
+the graph under test does not decide what is re-rendered. A run stops after --time-limit seconds.
+
+    python scripts/affected_replay.py /path/to/clone --commits 50 --cache /tmp/replay-cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import posixpath
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REFERENCE = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+_UP = re.compile(r"""(?:^|[\s"'=\-:\[,])((?:\.\./)+[^\s"',\]#]*)""", re.M)
+_KFILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def top_trees(repo: Path, commit: str) -> dict[str, str]:
+    """{top-level entry: its object hash} at `commit` ('' holds the hash of the root's own files)."""
+    out: dict[str, str] = {}
+    files = []
+    for line in git(repo, "ls-tree", commit).splitlines():
+        meta, name = line.split("\t", 1)
+        kind, obj = meta.split()[1:3]
+        if kind == "tree":
+            out[name] = obj
+        else:
+            files.append(f"{name}:{obj}")
+    out[""] = hashlib.sha256("\n".join(files).encode()).hexdigest()
+    return out
+
+
+def reach(tree: Path) -> dict[str, set[str]]:
+    """Top-level folder -> the top-level folders its kustomization files point into with ../ paths."""
+    edges: dict[str, set[str]] = {}
+    for kfile in (p for name in _KFILES for p in tree.rglob(name)):
+        rel = kfile.relative_to(tree).as_posix()
+        top = rel.split("/", 1)[0]
+        text = kfile.read_text(errors="replace")
+        for m in _UP.finditer(text):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), m.group(1)))
+            if target.startswith(".."):
+                continue
+            edges.setdefault(top, set()).add(target.split("/", 1)[0] if "/" in target else "")
+    return edges
+
+
+def closure(top: str, edges: dict[str, set[str]]) -> set[str]:
+    seen, todo = {top, ""}, [top]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def render(tree: Path, path: str, cache: Path, key: str) -> str:
+    """The reference's output (or 'ERROR: ' + its message) for `path` in `tree`, cached by `key`."""
+    slot = cache / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+    if slot.is_file():
+        return str(json.loads(slot.read_text())["out"])
+    if not (tree / path).is_dir():
+        out = "ABSENT"
+    else:
+        done = subprocess.run([REFERENCE, "kustomize", str(tree / path)], capture_output=True, text=True,
+                              timeout=120, check=False)
+        out = done.stdout if done.returncode == 0 else "ERROR: " + done.stderr.replace(str(tree), "<tree>")
+    slot.write_text(json.dumps({"key": key, "out": out}))
+    return out
+
+
+def targets_at(tree: Path) -> set[str]:
+    from kustomize_py.repo.graph import build_graph
+
+    graph = build_graph(tree)
+    return {t for t in graph.targets if graph.nodes[t].kustomization}
+
+
+def main() -> int:
+    from kustomize_py.repo.affected import affected_between
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("repo", type=Path)
+    ap.add_argument("--commits", type=int, default=50)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "kpy-affected-replay")
+    ap.add_argument("--time-limit", type=float, default=1800.0, help="seconds; stop replaying after this")
+    args = ap.parse_args()
+    repo = args.repo.resolve()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    commits = git(repo, "rev-list", "--first-parent", f"--max-count={args.commits}", "HEAD").split()
+    start = time.monotonic()
+    tp = fp = fn = pairs = 0
+    misses: list[str] = []
+    for commit in commits:
+        if time.monotonic() - start > args.time_limit:
+            print(f"time limit reached after {pairs} commit(s)", file=sys.stderr)
+            break
+        parents = git(repo, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+        if not parents:
+            continue
+        parent = parents[0]
+        _, rows = affected_between(repo, parent, commit)
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            trees = {}
+            for ref, d in ((parent, Path(a)), (commit, Path(b))):
+                data = subprocess.run(["git", "archive", ref], cwd=repo, capture_output=True, check=True).stdout
+                subprocess.run(["tar", "-x", "-C", str(d)], input=data, check=True)
+                trees[ref] = d
+            universe = targets_at(trees[parent]) | targets_at(trees[commit])
+            truth = set()
+            for ref_a, ref_b in ((parent, commit),):
+                tops_a, tops_b = top_trees(repo, ref_a), top_trees(repo, ref_b)
+                edges_a, edges_b = reach(trees[ref_a]), reach(trees[ref_b])
+                for t in sorted(universe):
+                    top = t.split("/", 1)[0] if "/" in t else ""
+                    key_a = t + "|" + ",".join(f"{n}={tops_a.get(n, '-')}" for n in sorted(closure(top, edges_a)))
+                    key_b = t + "|" + ",".join(f"{n}={tops_b.get(n, '-')}" for n in sorted(closure(top, edges_b)))
+                    if key_a == key_b:
+                        continue  # nothing it can read differs between the two commits
+                    if render(trees[ref_a], t, args.cache, key_a) != render(trees[ref_b], t, args.cache, key_b):
+                        truth.add(t)
+        predicted = {r["path"] for r in rows if r["path"] in universe}
+        pairs += 1
+        tp += len(predicted & truth)
+        fp += len(predicted - truth)
+        fn += len(truth - predicted)
+        for t in sorted(truth - predicted):
+            misses.append(f"missed {t} at {commit[:10]}")
+        for t in sorted(predicted - truth):
+            misses.append(f"extra  {t} at {commit[:10]}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print(json.dumps({"repo": repo.name, "commits": pairs, "true_positives": tp, "false_positives": fp,
+                      "false_negatives": fn, "precision": round(precision, 3), "recall": round(recall, 3),
+                      "seconds": round(time.monotonic() - start)}, indent=2))
+    for m in misses[:40]:
+        print(m)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
