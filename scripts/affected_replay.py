@@ -4,7 +4,8 @@ For each commit and its first parent, the truth is the reference (`kubectl kusto
 a target is affected iff its rendered output (or its error) changed, or it exists on one side only.
 The prediction is `affected_between(repo, parent, commit)`. Targets are the kustomizations kpy would
 render at either commit (plain directories an Application deploys are left out: the reference cannot
-render them). Prints precision and recall, and the misses.
+render them). A target whose build fails at both commits has no truth (a file generated at bootstrap,
+a remote base offline) and is counted apart. Prints precision and recall, and the misses.
 
 Renders are cached on disk by what they can read: the overlay's path and the Git tree hashes of the
 top-level folders its folder's kustomizations reach with `../` (closed over those folders), plus the
@@ -114,7 +115,7 @@ def main() -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     commits = git(repo, "rev-list", "--first-parent", f"--max-count={args.commits}", "HEAD").split()
     start = time.monotonic()
-    tp = fp = fn = pairs = 0
+    tp = fp = fn = pairs = skipped = 0
     misses: list[str] = []
     for commit in commits:
         if time.monotonic() - start > args.time_limit:
@@ -132,7 +133,8 @@ def main() -> int:
                 subprocess.run(["tar", "-x", "-C", str(d)], input=data, check=True)
                 trees[ref] = d
             universe = targets_at(trees[parent]) | targets_at(trees[commit])
-            truth = set()
+            truth: set[str] = set()
+            undecided: set[str] = set()
             for ref_a, ref_b in ((parent, commit),):
                 tops_a, tops_b = top_trees(repo, ref_a), top_trees(repo, ref_b)
                 edges_a, edges_b = reach(trees[ref_a]), reach(trees[ref_b])
@@ -142,9 +144,14 @@ def main() -> int:
                     key_b = t + "|" + ",".join(f"{n}={tops_b.get(n, '-')}" for n in sorted(closure(top, edges_b)))
                     if key_a == key_b:
                         continue  # nothing it can read differs between the two commits
-                    if render(trees[ref_a], t, args.cache, key_a) != render(trees[ref_b], t, args.cache, key_b):
+                    out_a = render(trees[ref_a], t, args.cache, key_a)
+                    out_b = render(trees[ref_b], t, args.cache, key_b)
+                    if out_a.startswith("ERROR") and out_b.startswith("ERROR"):
+                        undecided.add(t)  # broken on both sides (a missing file, no network): no truth
+                    elif out_a != out_b:
                         truth.add(t)
-        predicted = {r["path"] for r in rows if r["path"] in universe}
+        predicted = {r["path"] for r in rows if r["path"] in universe} - undecided
+        skipped += len(undecided)
         pairs += 1
         tp += len(predicted & truth)
         fp += len(predicted - truth)
@@ -156,7 +163,7 @@ def main() -> int:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     print(json.dumps({"repo": repo.name, "commits": pairs, "true_positives": tp, "false_positives": fp,
-                      "false_negatives": fn, "precision": round(precision, 3), "recall": round(recall, 3),
+                      "false_negatives": fn, "broken_on_both_sides": skipped, "precision": round(precision, 3), "recall": round(recall, 3),
                       "seconds": round(time.monotonic() - start)}, indent=2))
     for m in misses[:40]:
         print(m)

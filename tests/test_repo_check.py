@@ -376,3 +376,44 @@ def format_issues(report) -> str:
     from kustomize_py.repo.check import format_text
 
     return format_text(report)
+
+
+FLUX = {  # the shape of fluxcd/flux2-kustomize-helm-example (Apache-2.0), reduced
+    "apps/base/podinfo/kustomization.yaml": K + "resources:\n  - deployment.yaml\n",
+    "apps/base/podinfo/deployment.yaml": DEPLOY,
+    "apps/staging/kustomization.yaml": K + "resources:\n  - ../base/podinfo\npatches:\n  - path: replicas.yaml\n",
+    "apps/staging/replicas.yaml": PATCH,
+    "clusters/staging/apps.yaml": """apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  path: ./apps/staging
+  prune: true
+""",
+    "clusters/staging/flux-system/kustomization.yaml": K + "resources:\n  - ns.yaml\n",
+    "clusters/staging/flux-system/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
+}
+
+
+def test_flux_layout_removal_and_base_ref(tmp_path, capsys, monkeypatch):
+    from tests.repo_fixtures import git
+
+    root = make_repo(tmp_path / "r", FLUX)
+    report = run_checks(root)
+    assert report.ok, format_issues(report)
+    assert report.overlays == ["apps/staging", "clusters/staging/flux-system"]
+    git(root, "rm", "-q", "clusters/staging/apps.yaml")
+    monkeypatch.chdir(root)
+    assert main(["check", "--files"]) == 1  # a deletion-only change, read from the index
+    out = capsys.readouterr().out
+    assert "[app-removed] Kustomization apps is removed: Flux garbage-collects everything it applied" in out
+    git(root, "commit", "-q", "-m", "drop apps")
+    assert main(["check", "--base", "HEAD~1"]) == 1
+    assert "[app-removed]" in capsys.readouterr().out
+    assert main(["check", "--base", "HEAD~1", "--allow-removal", "apps"]) == 0
