@@ -417,3 +417,40 @@ def test_flux_layout_removal_and_base_ref(tmp_path, capsys, monkeypatch):
     assert main(["check", "--base", "HEAD~1"]) == 1
     assert "[app-removed]" in capsys.readouterr().out
     assert main(["check", "--base", "HEAD~1", "--allow-removal", "apps"]) == 0
+
+
+def test_other_repository_sources_and_git_file_generators(tmp_path):
+    from kustomize_py.repo.deployments import discover
+
+    files = clean_files()
+    files["config/dev/config.json"] = json.dumps({"env": "dev", "cluster": {"name": "dev-1"}})
+    files["config/prod/config.json"] = json.dumps({"env": "prod", "cluster": {"name": "prod-1"}})
+    files["argocd/set.yaml"] = """apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: by-file
+spec:
+  generators:
+    - git:
+        repoURL: https://git.example.com/repo.git
+        files:
+          - path: config/*/config.json
+  template:
+    metadata:
+      name: 'web-{{cluster.name}}'
+    spec:
+      source:
+        repoURL: https://git.example.com/repo.git
+        path: 'web/overlays/{{env}}'
+      destination:
+        name: '{{cluster.name}}'
+"""
+    files["argocd/elsewhere.yaml"] = app("billing", "prod").replace("https://git.example.com/repo.git",
+                                                                    "git@github.com:acme/billing.git")
+    root = make_repo(tmp_path / "r", files)
+    (root / ".kpy.yaml").write_text("repoURLs: [https://git.example.com/repo]\n")
+    found = {(d.name, d.type, d.path, d.server) for d in discover(root)}
+    assert ("by-file", "kustomize", "web/overlays/dev", "dev-1") in found
+    assert ("by-file", "kustomize", "web/overlays/prod", "prod-1") in found
+    assert ("billing-prod", "other-repo", None, "https://kubernetes.default.svc") in found
+    assert run_checks(root).ok  # billing's path lives in another repository: not an error here

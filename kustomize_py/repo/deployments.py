@@ -246,6 +246,10 @@ def _appset(ctx: _Context, doc: dict[str, Any], rel: str) -> list[Deployment]:
             out.append(Deployment(name, "ApplicationSet", rel, "unresolved", None, f"{kinds} generator", **common))
             continue
         for p in params:
+            dest = {k: (_substitute(v, p) or "") if isinstance(v, str) else v
+                    for k, v in (tspec.get("destination") or {}).items()}
+            common = {**common, "namespace": str(dest.get("namespace") or ""),
+                      "server": str(dest.get("server") or dest.get("name") or "")}
             for src in _sources(tspec):
                 filled = {k: _substitute(v, p) if isinstance(v, str) else v for k, v in src.items()}
                 if any(v is None for v in filled.values()):
