@@ -2,7 +2,8 @@
 
 For each commit and its first parent, the truth is the reference (`kubectl kustomize`, Kustomize v5.6.0):
 a target is affected iff its rendered output (or its error) changed, or it exists on one side only.
-The prediction is `affected_between(repo, parent, commit)`. Targets are the kustomizations kpy would
+The prediction is what `kpy affected --base parent --head commit` computes (`classify` over the
+graphs of both trees). Targets are the kustomizations kpy would
 render at either commit (plain directories an Application deploys are left out: the reference cannot
 render them). A target whose build fails at both commits has no truth (a file generated at bootstrap,
 a remote base offline) and is counted apart. Prints precision and recall, and the misses.
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -95,15 +97,40 @@ def render(tree: Path, path: str, cache: Path, key: str) -> str:
     return out
 
 
-def targets_at(tree: Path) -> set[str]:
-    from kustomize_py.repo.graph import build_graph
+class Trees:
+    """Each commit's tree exported once and its kpy graph built once (a commit is the parent of the next)."""
 
-    graph = build_graph(tree)
+    def __init__(self, repo: Path):
+        from kustomize_py.repo.deployments import own_urls
+        from kustomize_py.repo.discover import load_config
+
+        self.repo = repo
+        self.urls = own_urls(repo, load_config(repo))
+        self.held: dict[str, tuple[tempfile.TemporaryDirectory[str], Any]] = {}
+
+    def get(self, commit: str) -> tuple[Path, Any]:
+        from kustomize_py.repo.affected import _graph
+
+        if commit not in self.held:
+            tmp = tempfile.TemporaryDirectory(prefix="kpy-replay-")
+            data = subprocess.run(["git", "archive", commit], cwd=self.repo, capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", tmp.name], input=data, check=True)
+            self.held[commit] = (tmp, _graph(Path(tmp.name), self.urls))
+        tmp, graph = self.held[commit]
+        return Path(tmp.name), graph
+
+    def keep(self, commits: set[str]) -> None:
+        for c in [c for c in self.held if c not in commits]:
+            self.held.pop(c)[0].cleanup()
+
+
+def kustomization_targets(graph: Any) -> set[str]:
     return {t for t in graph.targets if graph.nodes[t].kustomization}
 
 
 def main() -> int:
-    from kustomize_py.repo.affected import affected_between
+    from kustomize_py.repo.affected import classify
+    from kustomize_py.repo.gitrefs import changes
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("repo", type=Path)
@@ -115,6 +142,7 @@ def main() -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     commits = git(repo, "rev-list", "--first-parent", f"--max-count={args.commits}", "HEAD").split()
     start = time.monotonic()
+    trees = Trees(repo)
     tp = fp = fn = pairs = skipped = 0
     misses: list[str] = []
     for commit in commits:
@@ -125,31 +153,28 @@ def main() -> int:
         if not parents:
             continue
         parent = parents[0]
-        _, rows = affected_between(repo, parent, commit)
-        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-            trees = {}
-            for ref, d in ((parent, Path(a)), (commit, Path(b))):
-                data = subprocess.run(["git", "archive", ref], cwd=repo, capture_output=True, check=True).stdout
-                subprocess.run(["tar", "-x", "-C", str(d)], input=data, check=True)
-                trees[ref] = d
-            universe = targets_at(trees[parent]) | targets_at(trees[commit])
-            truth: set[str] = set()
-            undecided: set[str] = set()
-            for ref_a, ref_b in ((parent, commit),):
-                tops_a, tops_b = top_trees(repo, ref_a), top_trees(repo, ref_b)
-                edges_a, edges_b = reach(trees[ref_a]), reach(trees[ref_b])
-                for t in sorted(universe):
-                    top = t.split("/", 1)[0] if "/" in t else ""
-                    key_a = t + "|" + ",".join(f"{n}={tops_a.get(n, '-')}" for n in sorted(closure(top, edges_a)))
-                    key_b = t + "|" + ",".join(f"{n}={tops_b.get(n, '-')}" for n in sorted(closure(top, edges_b)))
-                    if key_a == key_b:
-                        continue  # nothing it can read differs between the two commits
-                    out_a = render(trees[ref_a], t, args.cache, key_a)
-                    out_b = render(trees[ref_b], t, args.cache, key_b)
-                    if out_a.startswith("ERROR") and out_b.startswith("ERROR"):
-                        undecided.add(t)  # broken on both sides (a missing file, no network): no truth
-                    elif out_a != out_b:
-                        truth.add(t)
+        changed = changes(repo, parent, commit)
+        old_tree, old_graph = trees.get(parent)
+        new_tree, new_graph = trees.get(commit)
+        trees.keep({parent, commit})
+        rows = classify(old_graph, new_graph, sorted(changed)) if changed else []
+        universe = kustomization_targets(old_graph) | kustomization_targets(new_graph)
+        truth: set[str] = set()
+        undecided: set[str] = set()
+        tops_a, tops_b = top_trees(repo, parent), top_trees(repo, commit)
+        edges_a, edges_b = reach(old_tree), reach(new_tree)
+        for t in sorted(universe):
+            top = t.split("/", 1)[0] if "/" in t else ""
+            key_a = t + "|" + ",".join(f"{n}={tops_a.get(n, '-')}" for n in sorted(closure(top, edges_a)))
+            key_b = t + "|" + ",".join(f"{n}={tops_b.get(n, '-')}" for n in sorted(closure(top, edges_b)))
+            if key_a == key_b:
+                continue  # nothing it can read differs between the two commits
+            out_a = render(old_tree, t, args.cache, key_a)
+            out_b = render(new_tree, t, args.cache, key_b)
+            if out_a.startswith("ERROR") and out_b.startswith("ERROR"):
+                undecided.add(t)  # broken on both sides (a missing file, no network): no truth
+            elif out_a != out_b:
+                truth.add(t)
         predicted = {r["path"] for r in rows if r["path"] in universe} - undecided
         skipped += len(undecided)
         pairs += 1
@@ -160,6 +185,7 @@ def main() -> int:
             misses.append(f"missed {t} at {commit[:10]}")
         for t in sorted(predicted - truth):
             misses.append(f"extra  {t} at {commit[:10]}")
+    trees.keep(set())
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     print(json.dumps({"repo": repo.name, "commits": pairs, "true_positives": tp, "false_positives": fp,
