@@ -454,3 +454,11 @@ spec:
     assert ("by-file", "kustomize", "web/overlays/prod", "prod-1") in found
     assert ("billing-prod", "other-repo", None, "https://kubernetes.default.svc") in found
     assert run_checks(root).ok  # billing's path lives in another repository: not an error here
+
+
+def test_files_outside_git_are_checked_without_removals(tmp_path):
+    from tests.repo_fixtures import write_tree
+
+    write_tree(tmp_path, clean_files())
+    report = run_checks(tmp_path, files=["web/overlays/dev/replicas.yaml", "argocd/applications/web-dev.yaml"])
+    assert report.ok and "web/overlays/dev" in report.overlays

@@ -80,9 +80,17 @@ def removed_issues(root: Path, base: str, changed: list[str], deleted: list[str]
     """Issues for the targets and deployments that the change from `base` removes."""
     from kustomize_py.repo.check import ERROR, WARNING, Issue
 
+    from kustomize_py.errors import KpyError
+    from kustomize_py.repo.gitrefs import changes
+
     ok = allowed(allow)
     issues = []
     now = {(d.kind, d.name) for d in deployments}
+    try:  # one diff, so a long list of unchanged files (pre-commit --all-files) costs no git show each
+        differing = set(changes(root, base))
+    except KpyError:
+        return []  # not a Git work tree or no commit yet: nothing was removed
+    changed = sorted((set(changed) & differing) | set(deleted))
     hint = f"(intended? allow it: --allow-removal NAME, check.allowRemovals, or {ENV_ALLOW}=NAME)"
     seen: set[tuple[str, str]] = set()
     for dep in old_deployments(root, base, changed):
