@@ -57,22 +57,29 @@ def top_trees(repo: Path, commit: str) -> dict[str, str]:
     return out
 
 
+def top_of(path: str) -> str:
+    """The top-level entry a repo-relative path lies in ('' for the root itself)."""
+    return "" if path in ("", ".") else path.split("/", 1)[0]
+
+
 def reach(tree: Path) -> dict[str, set[str]]:
     """Top-level folder -> the top-level folders its kustomization files point into with ../ paths."""
     edges: dict[str, set[str]] = {}
     for kfile in (p for name in _KFILES for p in tree.rglob(name)):
         rel = kfile.relative_to(tree).as_posix()
-        top = rel.split("/", 1)[0]
+        top = top_of(posixpath.dirname(rel) or ".")
         text = kfile.read_text(errors="replace")
         for m in _UP.finditer(text):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), m.group(1)))
             if target.startswith(".."):
                 continue
-            edges.setdefault(top, set()).add(target.split("/", 1)[0] if "/" in target else "")
+            edges.setdefault(top, set()).add(top_of(target))
     return edges
 
 
-def closure(top: str, edges: dict[str, set[str]]) -> set[str]:
+def closure(top: str, edges: dict[str, set[str]], everything: set[str]) -> set[str]:
+    if top == "":
+        return set(everything)  # a kustomization at the root may read any folder without ../
     seen, todo = {top, ""}, [top]
     while todo:
         for nxt in edges.get(todo.pop(), ()):
@@ -80,6 +87,12 @@ def closure(top: str, edges: dict[str, set[str]]) -> set[str]:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen
+
+
+def cache_key(target: str, top: str, tops: dict[str, str], edges: dict[str, set[str]]) -> str:
+    """The target and the hashes of every top-level entry it can read."""
+    reachable = sorted(closure(top, edges, set(tops)))
+    return target + "|" + ",".join(f"{n}={tops.get(n, '-')}" for n in reachable)
 
 
 def render(tree: Path, path: str, cache: Path, key: str) -> str:
@@ -164,9 +177,9 @@ def main() -> int:
         tops_a, tops_b = top_trees(repo, parent), top_trees(repo, commit)
         edges_a, edges_b = reach(old_tree), reach(new_tree)
         for t in sorted(universe):
-            top = t.split("/", 1)[0] if "/" in t else ""
-            key_a = t + "|" + ",".join(f"{n}={tops_a.get(n, '-')}" for n in sorted(closure(top, edges_a)))
-            key_b = t + "|" + ",".join(f"{n}={tops_b.get(n, '-')}" for n in sorted(closure(top, edges_b)))
+            top = top_of(t)
+            key_a = cache_key(t, top, tops_a, edges_a)
+            key_b = cache_key(t, top, tops_b, edges_b)
             if key_a == key_b:
                 continue  # nothing it can read differs between the two commits
             out_a = render(old_tree, t, args.cache, key_a)
