@@ -202,7 +202,8 @@ def main() -> int:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     print(json.dumps({"repo": repo.name, "commits": pairs, "true_positives": tp, "false_positives": fp,
-                      "false_negatives": fn, "broken_on_both_sides": skipped, "precision": round(precision, 3), "recall": round(recall, 3),
+                      "false_negatives": fn, "broken_on_both_sides": skipped,
+                      "precision": round(precision, 3), "recall": round(recall, 3),
                       "seconds": round(time.monotonic() - start)}, indent=2))
     for m in misses[:40]:
         print(m)

@@ -45,7 +45,8 @@ def run_with_config(repo: Path, source: Path, home: Path, hook: dict[str, object
     config = {"repos": [{"repo": str(source), "rev": rev, "hooks": [hook]}]}
     (repo / ".pre-commit-config.yaml").write_text(json.dumps(config))
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", **(env_extra or {})}
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", *(["--all-files"] if all_files else [])], cwd=repo, capture_output=True, text=True,
+    argv = [sys.executable, "-m", "pre_commit", "run", *(["--all-files"] if all_files else [])]
+    done = subprocess.run(argv, cwd=repo, capture_output=True, text=True,
                           env=env, timeout=600, check=False)
     if "An unexpected error has occurred" in done.stdout + done.stderr and "pip" in done.stdout + done.stderr:
         pytest.skip("pre-commit could not install the hook environment (no package index?)")

@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print(_fit(f"{'ok     ' if r['apps'] else 'MISSING'} {r['workload']:<20} {r['env']:<12} "
                    f"{', '.join(r['apps']) or '-'}", width))
     for d in others:
-        what = {"helm-chart": "Helm chart", "helm": "local Helm chart", "other-repo": "deployed from another repository or artifact",
+        what = {"helm-chart": "Helm chart", "helm": "local Helm chart",
+                "other-repo": "deployed from another repository or artifact",
                 "templated": "templated file (not rendered by kpy)", "missing": "MISSING PATH",
                 "unresolved": "generator not resolvable here"}.get(d.type, d.type)
         print(_fit(f"{'note   ' if d.type != 'missing' else 'ERROR  '} {d.kind} {d.name} ({d.source}): {what}"
