@@ -46,12 +46,15 @@ def file_name(obj: dict) -> str:
     return ("_".join(parts) + "_" + name + ".yaml").lower()
 
 
-def write_output(result: BuildResult, output: str) -> None:
+def write_output(result: BuildResult, output: str) -> list[str]:
+    """Write `result` to file `output`, or one file per resource into directory `output`;
+    returns the paths written."""
     from kustomize_py.yaml import dump
 
     if os.path.isdir(output):
-        rendered = [(file_name(obj), dump(obj)) for obj in result.objects]
-        for name, text in rendered:
-            atomic_write(os.path.join(output, name), text)
-    else:
-        atomic_write(output, result.yaml)
+        rendered = [(os.path.join(output, file_name(obj)), dump(obj)) for obj in result.objects]
+        for path, text in rendered:
+            atomic_write(path, text)
+        return [path for path, _ in rendered]
+    atomic_write(output, result.yaml)
+    return [output]

@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--crd-merge-keys", action="store_true",
                    help="kpy only, off by default: patches to custom resources merge lists by the "
                         "x-kubernetes-list-map-keys of CRDs in the build (kustomize replaces those lists)")
+    p.add_argument("--watch", action="store_true",
+                   help="kpy only: after the first build, build again whenever a file the kustomization "
+                        "reads changes, and print what changed in the output (Ctrl-C to stop)")
+    p.add_argument("--watch-poll", action="store_true",
+                   help="with --watch: poll file times instead of using the watchfiles package")
 
 
 def simple_args(argv: list[str]) -> argparse.Namespace | None:
@@ -49,7 +54,8 @@ def simple_args(argv: list[str]) -> argparse.Namespace | None:
     return SimpleNamespace(  # type: ignore[return-value]
         version=False, command="build", path=argv[1] if len(argv) > 1 else ".", output=None, all_root=None,
         jobs=1, load_restrictor="LoadRestrictionsRootOnly", enable_helm=False, helm_command="helm",
-        helm_kube_version="", helm_api_versions=[], helm_debug=False, crd_merge_keys=False)
+        helm_kube_version="", helm_api_versions=[], helm_debug=False, crd_merge_keys=False,
+        watch=False, watch_poll=False)
 
 
 def build_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -61,6 +67,10 @@ def build_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.watch:
+        from kustomize_py.cli.watching import watch_build
+
+        return watch_build(args)
     if args.all_root:
         return run_all(args)
     from kustomize_py.pipeline import build
