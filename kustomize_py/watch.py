@@ -27,27 +27,57 @@ Stamp = tuple[int, int, int] | None
 
 @dataclass(frozen=True)
 class Deps:
-    """Absolute paths: single files to watch, and directories watched whole (with what is below)."""
+    """Absolute paths: single files to watch, directories watched whole (with what is below), and
+    paths never to count (the command's own output)."""
 
     files: frozenset[str]
     trees: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
 
     def __or__(self, other: Deps) -> Deps:
-        return Deps(self.files | other.files, self.trees | other.trees)
+        return Deps(self.files | other.files, self.trees | other.trees, self.exclude | other.exclude)
 
 
-def dependencies(directory: str | os.PathLike[str]) -> Deps:
+class DepsCache:
+    """What each kustomization reads, kept between runs; an entry is read again when one of the
+    files it depends on (its kustomization file among them) changed."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, Any] = {}
+
+    def forget(self, changed: list[str]) -> None:
+        """Drop the entries `changed` may have altered: a changed kustomization file, base or
+        component, a file under a directory read whole, or a named file that is no longer a file.
+        A named file that was only edited leaves its kustomization's entry as it is."""
+        from kustomize_py.kustomization import FILE_NAMES
+
+        hit = set(changed)
+        for d, node in list(self.nodes.items()):
+            own = {os.path.join(d, n) for n in FILE_NAMES}
+            if (hit & own or hit & node.dirs or any(_under(p, t) for p in hit for t in node.prefixes)
+                    or any(p in node.files and not os.path.isfile(p) for p in hit)):
+                del self.nodes[d]
+
+    def node(self, directory: str) -> Any:
+        from pathlib import Path
+
+        from kustomize_py.repo.graph import read_node
+
+        node = self.nodes.get(directory)
+        if node is None:
+            node = self.nodes[directory] = read_node(Path("/"), directory)
+        return node
+
+
+def dependencies(directory: str | os.PathLike[str], cache: DepsCache | None = None) -> Deps:
     """Everything the kustomization in `directory` reads, through bases and components."""
-    from pathlib import Path
-
-    from kustomize_py.repo.graph import read_node
-
+    cache = cache or DepsCache()
     start = os.path.realpath(os.fspath(directory))
     files: set[str] = set()
     trees: set[str] = set()
     todo, seen = [start], {start}
     while todo:
-        node = read_node(Path("/"), todo.pop())
+        node = cache.node(todo.pop())
         for f in node.files:
             files.add(f)
             real = os.path.realpath(f)  # an edit lands on a symlink's target
@@ -62,6 +92,10 @@ def dependencies(directory: str | os.PathLike[str]) -> Deps:
     return Deps(frozenset(files), frozenset(trees))
 
 
+def _under(path: str, tree: str) -> bool:
+    return path == tree or path.startswith(tree.rstrip("/") + "/")
+
+
 def _stamp(path: str) -> Stamp:
     try:
         st = os.stat(path)
@@ -72,14 +106,13 @@ def _stamp(path: str) -> Stamp:
 
 def snapshot(deps: Deps) -> dict[str, Stamp]:
     """The stamp of every watched file, and of every file below a watched tree."""
-    out = {f: _stamp(f) for f in deps.files}
+    out = {f: _stamp(f) for f in deps.files if not any(_under(f, x) for x in deps.exclude)}
     for tree in deps.trees:
-        out[tree] = _stamp(tree)
         for parent, dirs, names in os.walk(tree):
             dirs[:] = [d for d in dirs if d != ".git"]
-            for name in names:
-                path = os.path.join(parent, name)
-                out[path] = _stamp(path)
+            for path in [parent, *(os.path.join(parent, n) for n in names)]:
+                if not any(_under(path, x) for x in deps.exclude):
+                    out[path] = _stamp(path)
     return out
 
 
@@ -97,7 +130,7 @@ def _watch_roots(deps: Deps) -> list[str]:
         wanted.add(path or "/")
     roots: list[str] = []
     for path in sorted(wanted, key=len):
-        if not any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots):
+        if not any(_under(path, r) for r in roots):
             roots.append(path)
     return roots
 
@@ -118,6 +151,8 @@ class Watcher:
         self._critical = 0
         self._pending_stop = False
         self._waiting = False
+        self._events: Any = None  # the running watchfiles generator, and the roots it watches
+        self._roots: list[str] = []
 
     @property
     def mechanism(self) -> str:
@@ -142,29 +177,25 @@ class Watcher:
         return _Critical(self)
 
     # -- waiting ---------------------------------------------------------------------------------
-    def wait(self, deps_of: Callable[[], Deps], before: dict[str, Stamp]) -> tuple[list[str], dict[str, Stamp]]:
+    def wait(self, deps: Deps, before: dict[str, Stamp]) -> tuple[list[str], dict[str, Stamp]]:
         """Block until a dependency changes relative to `before` and the files settle; returns the
         changed paths and the settled snapshot. Raises KeyboardInterrupt when stopped."""
         self._waiting = True
         try:
-            return self._wait(deps_of, before)
+            while not self.stop.is_set():
+                if self.use_watchfiles:
+                    self._wait_events(deps)
+                else:
+                    self.stop.wait(self.interval)
+                if self.stop.is_set():
+                    break
+                now = snapshot(deps)
+                if changed_paths(before, now):
+                    now = self._settle(deps, now)
+                    return changed_paths(before, now), now
+            raise KeyboardInterrupt
         finally:
             self._waiting = False
-
-    def _wait(self, deps_of: Callable[[], Deps], before: dict[str, Stamp]) -> tuple[list[str], dict[str, Stamp]]:
-        while not self.stop.is_set():
-            deps = deps_of()
-            if self.use_watchfiles:
-                self._wait_events(deps)
-            else:
-                self.stop.wait(self.interval)
-            if self.stop.is_set():
-                break
-            now = snapshot(deps)
-            if changed_paths(before, now):
-                now = self._settle(deps, now)
-                return changed_paths(before, now), now
-        raise KeyboardInterrupt
 
     def _settle(self, deps: Deps, now: dict[str, Stamp]) -> dict[str, Stamp]:
         deadline = time.monotonic() + 2.0  # a save that never settles still runs after 2 s
@@ -177,14 +208,27 @@ class Watcher:
         return now
 
     def _wait_events(self, deps: Deps) -> None:
-        """Return after the first batch of file-system events under the dependencies' directories
-        (or after a few seconds: the dependencies themselves may have moved)."""
+        """Return after the next batch of file-system events under the dependencies' directories,
+        or after a second (edits made before the watcher started are then seen by the snapshot).
+        One watcher is kept while the directories stay the same, so events during a run queue up."""
         import watchfiles
 
         roots = _watch_roots(deps)
-        for _events in watchfiles.watch(*roots, debounce=50, step=25, stop_event=self.stop,
-                                        rust_timeout=5000, yield_on_timeout=True, raise_interrupt=False):
-            return
+        if self._events is None or self._roots != roots:
+            if self._events is not None:
+                self._events.close()
+            self._roots = roots
+            self._events = watchfiles.watch(*roots, debounce=50, step=25, stop_event=self.stop,
+                                            rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False)
+        try:
+            next(self._events)
+        except StopIteration:
+            self._events = None
+
+    def close(self) -> None:
+        if self._events is not None:
+            self._events.close()
+            self._events = None
 
 
 class _Critical:
@@ -209,26 +253,35 @@ def _has_watchfiles() -> bool:
     return True
 
 
-def loop(run_once: Callable[[], None], deps_of: Callable[[], Deps], watcher: Watcher, *,
+def loop(run_once: Callable[[], None], deps_of: Callable[[DepsCache], Deps], watcher: Watcher, *,
          err: TextIO | None = None, base: str | None = None) -> int:
     """Run, then run again after every change to the dependencies, until stopped (returns 0).
 
-    `deps_of` is asked again after each run: editing a kustomization can add or drop files."""
+    The dependencies are worked out again after each run (editing a kustomization can add or drop
+    files); edits made while a run is under way start the next run."""
     err = err or sys.stderr
     base = base or os.getcwd()
+    cache = DepsCache()
     try:
-        before = snapshot(deps_of())
+        deps = deps_of(cache)
+        before = snapshot(deps)
         run_once()
         print(f"watching {len(before)} files ({watcher.mechanism}); Ctrl-C to stop", file=err, flush=True)
         while True:
-            changed, before = watcher.wait(deps_of, before)
+            changed, settled = watcher.wait(deps, before)
             shown = ", ".join(_short(p, base) for p in changed[:5]) + (f" and {len(changed) - 5} more"
                                                                         if len(changed) > 5 else "")
             print(f"\n== changed: {shown}", file=err, flush=True)
             run_once()
+            cache.forget(changed)
+            deps = deps_of(cache)
+            now = snapshot(deps)
+            before = {p: settled.get(p, stamp) for p, stamp in now.items()}
     except KeyboardInterrupt:
         print("stopped watching", file=err, flush=True)
         return 0
+    finally:
+        watcher.close()
 
 
 def _short(path: str, base: str) -> str:

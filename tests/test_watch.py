@@ -275,11 +275,11 @@ def test_polling_wait_returns_changed_paths_and_stops_on_request(tmp_path: Path)
     watcher = Watcher(interval=0.05, settle=0.02, use_watchfiles=False)
     before = snapshot(deps)
     threading.Timer(0.1, lambda: f.write_text("22")).start()
-    changed, after = watcher.wait(lambda: deps, before)
+    changed, after = watcher.wait(deps, before)
     assert changed == [str(f)] and after[str(f)] != before[str(f)]
     threading.Timer(0.1, watcher.stop.set).start()
     with pytest.raises(KeyboardInterrupt):
-        watcher.wait(lambda: deps, after)
+        watcher.wait(deps, after)
 
 
 def test_object_changes_summarises_added_changed_removed() -> None:
@@ -291,3 +291,21 @@ def test_object_changes_summarises_added_changed_removed() -> None:
     assert summary == "1 added, 1 changed, 1 removed"
     assert "-  k: \"1\"" in diff and "+  k: \"2\"" in diff
     assert object_changes([a], [a])[0] == "no change in the output"
+
+
+def test_deps_cache_rereads_a_kustomization_only_when_its_structure_may_have_changed(tmp_path: Path) -> None:
+    from kustomize_py.watch import DepsCache
+
+    overlay = make_tree(tmp_path)
+    cache = DepsCache()
+    dependencies(overlay, cache)
+    base = str((tmp_path / "base").resolve())
+    kept = cache.nodes[base]
+    cache.forget([str((tmp_path / "base/deploy.yaml").resolve())])  # an edited resource file
+    assert cache.nodes[base] is kept
+    (tmp_path / "base/deploy.yaml").unlink()  # gone (or turned into a directory): read again
+    cache.forget([str((tmp_path / "base/deploy.yaml").resolve())])
+    assert base not in cache.nodes
+    dependencies(overlay, cache)
+    cache.forget([str((tmp_path / "base/kustomization.yaml").resolve())])
+    assert base not in cache.nodes

@@ -24,13 +24,16 @@ def _watcher(args: argparse.Namespace) -> Watcher:
     return watcher
 
 
-def _deps_of(paths: list[str]) -> Any:
-    from kustomize_py.watch import Deps, dependencies
+def _deps_of(paths: list[str], output: str | None = None) -> Any:
+    """The dependencies of every kustomization in `paths`; the command's own output never counts."""
+    from kustomize_py.watch import Deps, DepsCache, dependencies
 
-    def deps() -> Deps:
-        out = Deps(frozenset())
+    exclude = frozenset({os.path.realpath(output)} if output else ())
+
+    def deps(cache: DepsCache) -> Deps:
+        out = Deps(frozenset(), exclude=exclude)
         for path in paths:
-            out = out | dependencies(path)
+            out = out | dependencies(path, cache)
         return out
 
     return deps
@@ -92,4 +95,4 @@ def watch_build(args: argparse.Namespace) -> int:
 
     # One parse cache for the whole session: an unchanged file is never parsed twice.
     with shared_parse_cache():
-        return loop(once, _deps_of([args.path]), _watcher(args))
+        return loop(once, _deps_of([args.path], args.output), _watcher(args))
