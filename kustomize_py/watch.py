@@ -153,6 +153,7 @@ class Watcher:
         self._waiting = False
         self._events: Any = None  # the running watchfiles generator, and the roots it watches
         self._roots: list[str] = []
+        self._fresh = False
 
     @property
     def mechanism(self) -> str:
@@ -184,7 +185,8 @@ class Watcher:
         try:
             while not self.stop.is_set():
                 if self.use_watchfiles:
-                    self._wait_events(deps)
+                    if not self._wait_events(deps):
+                        continue
                 else:
                     self.stop.wait(self.interval)
                 if self.stop.is_set():
@@ -207,10 +209,11 @@ class Watcher:
             now = later
         return now
 
-    def _wait_events(self, deps: Deps) -> None:
-        """Return after the next batch of file-system events under the dependencies' directories,
-        or after a second (edits made before the watcher started are then seen by the snapshot).
-        One watcher is kept while the directories stay the same, so events during a run queue up."""
+    def _wait_events(self, deps: Deps) -> bool:
+        """Wait for the next batch of file-system events under the dependencies' directories, or a
+        second; True when the snapshot should be compared: after events, and after the first
+        second of a new watcher (edits made before it started are seen that way). One watcher is
+        kept while the directories stay the same, so events during a run queue up."""
         import watchfiles
 
         roots = _watch_roots(deps)
@@ -218,12 +221,16 @@ class Watcher:
             if self._events is not None:
                 self._events.close()
             self._roots = roots
-            self._events = watchfiles.watch(*roots, debounce=50, step=25, stop_event=self.stop,
+            self._events = watchfiles.watch(*roots, debounce=50, step=50, stop_event=self.stop,
                                             rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False)
+            self._fresh = True
         try:
-            next(self._events)
+            events = next(self._events)
         except StopIteration:
             self._events = None
+            return True
+        fresh, self._fresh = self._fresh, False
+        return bool(events) or fresh
 
     def close(self) -> None:
         if self._events is not None:
