@@ -29,6 +29,10 @@ class KustomizationError(KpyError):
     """A kustomization file is missing, ambiguous, or has unknown or invalid fields."""
 
 
+class EditError(KpyError):
+    """`kpy edit` / `kpy create` arguments kustomize rejects, or an edit it refuses to make."""
+
+
 class LoadRestrictionError(KpyError):
     """A path escapes the kustomization root under the root-only load restrictor."""
 

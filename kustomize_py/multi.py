@@ -141,6 +141,12 @@ def write_all(root: str | os.PathLike[str], results: dict[Path, BuildResult | Kp
     """Write each successful build to `outdir/<output_name>` atomically; returns the files written."""
     from kustomize_py.output import atomic_write
 
+    names: dict[str, Path] = {}
+    for overlay in results:
+        name = output_name(Path(root), overlay)
+        if name in names:  # `a__b` and `a/b`: never write one overlay over another
+            raise KpyError(f"overlays {names[name]} and {overlay} would both be written to {name}")
+        names[name] = overlay
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     written = []

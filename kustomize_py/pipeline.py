@@ -24,12 +24,13 @@ from kustomize_py.yaml.load import load_all, plain_copy
 class BuildOptions(Record):
     __slots__ = _fields = ("load_restrictor", "enable_helm", "helm_command", "warn", "schema",
                            "schema_chosen", "crd_merge_keys", "helm_kube_version", "helm_api_versions",
-                           "helm_debug")
+                           "helm_debug", "reorder", "managed_by_label", "enable_alpha_plugins")
 
     def __init__(self, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False, helm_command: str = "helm",
                  warn: Any = None, schema: Any = None, schema_chosen: bool = False,
                  crd_merge_keys: bool = False, *, helm_kube_version: str = "",
-                 helm_api_versions: tuple[str, ...] = (), helm_debug: bool = False) -> None:
+                 helm_api_versions: tuple[str, ...] = (), helm_debug: bool = False, reorder: str = "",
+                 managed_by_label: bool = False, enable_alpha_plugins: bool = False) -> None:
         self.load_restrictor = load_restrictor
         self.enable_helm = enable_helm
         self.helm_command = helm_command
@@ -42,6 +43,11 @@ class BuildOptions(Record):
         self.helm_kube_version = helm_kube_version
         self.helm_api_versions: Any = helm_api_versions  # becomes helm's shared-array model on first use
         self.helm_debug = helm_debug
+        # the reference's deprecated --reorder ("" when not given, "legacy" or "none") and
+        # --enable-managedby-label; --enable-alpha-plugins (kpy runs no external plugin either way)
+        self.reorder = reorder
+        self.managed_by_label = managed_by_label
+        self.enable_alpha_plugins = enable_alpha_plugins
 
 
 class BuildResult(Record):
@@ -356,7 +362,8 @@ def _set_openapi(target: Target, top: bool = False) -> None:
 def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
           helm_command: str = "helm", warn: Any = None, crd_merge_keys: bool = False,
           helm_kube_version: str = "", helm_api_versions: tuple[str, ...] = (),
-          helm_debug: bool = False) -> BuildResult:
+          helm_debug: bool = False, reorder: str = "", managed_by_label: bool = False,
+          enable_alpha_plugins: bool = False) -> BuildResult:
     """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0).
 
     The helm_* settings are the reference's --helm-kube-version, --helm-api-versions and
@@ -366,7 +373,10 @@ def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, ena
     """
     options = BuildOptions(load_restrictor, enable_helm, helm_command, warn, crd_merge_keys=crd_merge_keys,
                            helm_kube_version=helm_kube_version, helm_api_versions=tuple(helm_api_versions),
-                           helm_debug=helm_debug)
+                           helm_debug=helm_debug, reorder=reorder, managed_by_label=managed_by_label,
+                           enable_alpha_plugins=enable_alpha_plugins)
+    if reorder not in ("", "legacy", "none"):
+        raise KpyError(f"illegal flag value --reorder {reorder}; legal values: [legacy none]")
     warnings: list[str] = []
     if options.warn is None:
         options.warn = warnings.append
