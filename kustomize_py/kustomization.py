@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -205,7 +204,10 @@ class _Decoder:
         for key in sorted(value, key=_json_key):
             field = canon[key]
             if field is None:
-                raise self.fail(f"unknown field {_go_quote(_json_key(key))}", ".".join(where))
+                err = self.fail(f"unknown field {_go_quote(_json_key(key))}", ".".join(where))
+                if not where:  # a top-level key: its line is known (the text stays the reference's)
+                    err.locate(field=_json_key(key))
+                raise err
             via, ftyp = typ.fields[field]
             item = self.decode(value[key], ftyp, typ.name, (*where, *via, field))
             if field in decoded:
@@ -290,13 +292,13 @@ class Kustomization(Record):
 
 def find_file(loader: Loader) -> str:
     """The name of the one kustomization file in the loader's root."""
-    found = [n for n in FILE_NAMES if os.path.isfile(loader.join(n))]
+    found = [n for n in FILE_NAMES if loader.is_file(n)]
     if not found:
         raise KustomizationError(
             f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
-        )
+        ).locate(path=loader.root)
     if len(found) > 1:
-        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}")
+        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}").locate(path=loader.root)
     return found[0]
 
 
@@ -387,7 +389,8 @@ def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomizati
     if api and api != want:
         errs.append(f"apiVersion for {kind or 'Kustomization'} should be {want}")
     if errs:
-        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path)
+        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path).locate(
+            field="kind" if errs[0].startswith("kind") else "apiVersion")
     fields.setdefault("kind", "Kustomization")
     if not fields["kind"]:
         fields["kind"] = "Kustomization"

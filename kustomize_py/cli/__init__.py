@@ -19,11 +19,13 @@ COMMANDS: dict[str, str] = {
     "sync": "sync",
     "status": "sync",
     "diff": "sync",
+    "delete": "delete",
     "check": "check",
     "affected": "affected",
     "apps": "apps",
     "tree": "tree",
     "envdiff": "envdiff",
+    "validate": "validate",
     "edit": "edit",
     "create": "create",
 }
