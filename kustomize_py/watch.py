@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from kustomize_py.cache import ParseCache
+
 # (mtime in ns, size, inode) of an existing file; None for a file that is absent
 Stamp = tuple[int, int, int] | None
 
@@ -36,6 +38,30 @@ class Deps:
 
     def __or__(self, other: Deps) -> Deps:
         return Deps(self.files | other.files, self.trees | other.trees, self.exclude | other.exclude)
+
+
+class WatchCache(ParseCache):
+    """The parse cache of a watch session: like ParseCache, but `sweep()` after each build drops
+    the files that build did not read (older versions of edited files), so memory stays flat."""
+
+    __slots__ = ("_used",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._used: set[tuple[str, bytes]] = set()
+
+    def get(self, path: str, data: bytes) -> list[Any] | None:
+        self._used.add((path, data))
+        return super().get(path, data)
+
+    def put(self, path: str, data: bytes, docs: list[Any]) -> None:
+        self._used.add((path, data))
+        super().put(path, data, docs)
+
+    def sweep(self) -> None:
+        for key in [k for k in self._docs if k not in self._used]:
+            del self._docs[key]
+        self._used = set()
 
 
 class DepsCache:

@@ -309,3 +309,137 @@ def test_deps_cache_rereads_a_kustomization_only_when_its_structure_may_have_cha
     dependencies(overlay, cache)
     cache.forget([str((tmp_path / "base/kustomization.yaml").resolve())])
     assert base not in cache.nodes
+
+
+# -- kpy sync --watch / kpy diff --watch (memory backend, state in a file) -------------------------
+
+SYNC_FIXTURE = REPO / "tests" / "fixtures" / "sync" / "repo"
+
+
+@pytest.fixture
+def app_repo(tmp_path: Path) -> Path:
+    import shutil
+
+    sys.path.insert(0, str(REPO / "tests" / "fixtures" / "sync"))
+    import sync_helpers as h
+
+    dest = tmp_path / "repo"
+    shutil.copytree(SYNC_FIXTURE, dest)
+    h.init_repo(dest)
+    h.git(dest, "add", "-A")
+    h.git(dest, "commit", "-q", "-m", "apps")
+    return dest
+
+
+def _state(path: Path) -> dict[str, dict]:
+    import json
+
+    data = json.loads(path.read_text())
+    return {f"{o['object']['kind']}/{o['object']['metadata']['name']}": o["object"] for o in data["objects"]}
+
+
+def _seed_live_application(repo: Path, state: Path) -> None:
+    """The Application itself, live in namespace argocd, as Argo CD's app-of-apps would create it."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "kustomize_py", "sync", str(repo / "apps/shop-staging.yaml"),
+                           "--app-name", "apps", "--namespace", "argocd", "--backend", f"memory:{state}",
+                           "--no-wait"], capture_output=True, text=True, env=env, timeout=60, cwd=repo)
+    assert done.returncode == 0, done.stderr
+
+
+def test_sync_watch_pauses_argocd_applies_each_change_and_resumes_on_ctrl_c(app_repo: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    _seed_live_application(app_repo, state)
+    w = Watch("sync", "shop-staging", "--watch", "--watch-poll", "--pause-argocd", "--no-wait", "--repo",
+              str(app_repo), "--backend", f"memory:{state}", cwd=app_repo)
+    try:
+        w.wait_for("watching")
+        w.wait_for("paused Argo CD for Application argocd/shop-staging")
+        live = _state(state)
+        assert live["Application/shop-staging"]["metadata"]["annotations"]["argocd.argoproj.io/skip-reconcile"] == "true"
+        assert live["ConfigMap/settings"]["data"]["mode"] == "fast"
+        cm = app_repo / "shop/base/configmap.yaml"
+        cm.write_text(cm.read_text().replace("fast", "slow"))
+        w.wait_for("sync done", start=w.wait_for("== changed: shop/base/configmap.yaml") + 1)
+        assert _state(state)["ConfigMap/settings"]["data"]["mode"] == "slow"
+        runs = sum("sync done" in line for line in w.err)
+        (app_repo / "README.md").write_text("not part of the app\n")
+        time.sleep(1.0)
+        assert sum("sync done" in line for line in w.err) == runs
+        assert w.stop() == 0
+        final = _state(state)
+        assert "argocd.argoproj.io/skip-reconcile" not in (final["Application/shop-staging"]["metadata"]
+                                                           .get("annotations") or {})
+        assert final["ConfigMap/settings"]["data"]["mode"] == "slow"
+        assert "resumed Argo CD" in "".join(w.err)
+    finally:
+        if w.proc.poll() is None:
+            w.proc.kill()
+
+
+def test_sync_watch_warns_when_self_heal_would_revert(app_repo: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    _seed_live_application(app_repo, state)
+    w = Watch("sync", "shop-staging", "--watch", "--watch-poll", "--no-wait", "--repo", str(app_repo),
+              "--backend", f"memory:{state}", cwd=app_repo)
+    try:
+        w.wait_for("watching")
+        assert any("selfHeal: Argo CD will revert" in line and "--pause-argocd" in line for line in w.err)
+        assert "argocd.argoproj.io/skip-reconcile" not in (_state(state)["Application/shop-staging"]["metadata"]
+                                                           .get("annotations") or {})
+        assert w.stop(signal.SIGTERM) == 0
+    finally:
+        if w.proc.poll() is None:
+            w.proc.kill()
+
+
+def test_diff_watch_shows_the_change_against_the_backend(app_repo: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "kustomize_py", "sync", "shop-staging", "--repo", str(app_repo),
+                           "--backend", f"memory:{state}", "--no-wait"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    w = Watch("diff", "shop-staging", "--watch", "--watch-poll", "--repo", str(app_repo),
+              "--backend", f"memory:{state}", cwd=app_repo)
+    try:
+        w.wait_for("watching")
+        mark = len(w.out)
+        cm = app_repo / "shop/base/configmap.yaml"
+        cm.write_text(cm.read_text().replace("fast", "slow"))
+        w.wait_for("+  mode: slow", "out", start=mark)
+        assert _state(state)["ConfigMap/settings"]["data"]["mode"] == "fast", "a diff changed the backend"
+        assert w.stop() == 0
+    finally:
+        if w.proc.poll() is None:
+            w.proc.kill()
+
+
+def test_signal_inside_a_critical_block_waits_for_its_end() -> None:
+    watcher = Watcher(use_watchfiles=False)
+    old = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        watcher.install_signal_handlers()
+        finished = False
+        with pytest.raises(KeyboardInterrupt):
+            with watcher.critical():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                finished = True  # an apply in progress is not cut short
+        assert finished and watcher.stop.is_set()
+    finally:
+        signal.signal(signal.SIGINT, old[0])
+        signal.signal(signal.SIGTERM, old[1])
+
+
+def test_watch_cache_keeps_only_what_the_last_build_read() -> None:
+    from kustomize_py.watch import WatchCache
+
+    cache = WatchCache()
+    cache.put("/a.yaml", b"v1", [{"a": 1}])
+    cache.put("/b.yaml", b"v1", [{"b": 1}])
+    cache.sweep()
+    assert cache.get("/a.yaml", b"v1") == [{"a": 1}]
+    cache.put("/b.yaml", b"v2", [{"b": 2}])  # b edited; a read again from the cache
+    cache.sweep()
+    assert len(cache) == 2 and cache.get("/b.yaml", b"v1") is None and cache.get("/b.yaml", b"v2") == [{"b": 2}]
