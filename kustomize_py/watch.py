@@ -80,7 +80,8 @@ class DepsCache:
         hit = set(changed)
         for d, node in list(self.nodes.items()):
             own = {os.path.join(d, n) for n in FILE_NAMES}
-            if (hit & own or hit & node.dirs or any(_under(p, t) for p in hit for t in node.prefixes)
+            trees = node.prefixes - node.files  # a named file is listed as a prefix too (a deleted base)
+            if (hit & own or hit & node.dirs or any(_under(p, t) for p in hit for t in trees)
                     or any(p in node.files and not os.path.isfile(p) for p in hit)):
                 del self.nodes[d]
 
@@ -109,7 +110,7 @@ def dependencies(directory: str | os.PathLike[str], cache: DepsCache | None = No
             real = os.path.realpath(f)  # an edit lands on a symlink's target
             if real != f:
                 files.add(real)
-        trees.update(node.prefixes)
+        trees.update(node.prefixes - node.files)
         for d in node.dirs:
             real = os.path.realpath(d)
             if real not in seen:
