@@ -1,0 +1,153 @@
+"""The feature matrix: for each kustomization feature (benchmarks/matrix_trees.py), a generated
+tree with that feature used once per app, built at N = 300, 1000, 3000 apps.
+
+    python benchmarks/matrix.py                      # kpy at 300,1000,3000; reference at 300,1000 (cached)
+    python benchmarks/matrix.py --rows images,vars   # some rows only (names as in ROWS, comma-separated)
+    python benchmarks/matrix.py --no-reference --sizes 300,3000
+
+Per row: kpy's wall time and peak RSS at each N, growth t(max N)/t(min N) (linear is the ratio
+of the sizes), the reference's time at 300 and 1000 beside it, and whether the bytes are the same.
+Reference results (time, peak RSS, exit code, sha256 of the output) are cached in
+benchmarks/results/matrix-reference.json keyed by row, N and a hash of matrix_trees.py, because
+the reference takes minutes on the patch-heavy rows. Results go to benchmarks/results/matrix.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import matrix_trees  # noqa: E402
+from run import REFERENCE, RESULTS, best_of, kpy_command, run_timed  # noqa: E402
+
+TREES_VERSION = hashlib.sha256((HERE / "matrix_trees.py").read_bytes()).hexdigest()[:12]
+CACHE = RESULTS / "matrix-reference.json"
+
+
+def slug(row: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in row.lower()).strip("-")
+
+
+def tree(work: Path, row: str, n: int) -> Path:
+    root = work / f"{slug(row)}-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    return matrix_trees.ROWS[row](root, n)
+
+
+def reference(overlay: Path, out: Path, cache: dict, key: str, fresh: bool) -> dict:
+    if not fresh and key in cache:
+        return dict(cache[key], cached=True)
+    ref = run_timed([*REFERENCE, str(overlay)], out)
+    cache[key] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
+    CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")  # after each: runs are slow
+    return ref
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ints = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
+    ap.add_argument("--sizes", type=ints, default=[300, 1000, 3000], help="N for kpy (default 300,1000,3000)")
+    ap.add_argument("--ref-sizes", type=ints, default=[300, 1000], help="N for the reference (default 300,1000)")
+    ap.add_argument("--rows", type=lambda s: s.split(","), default=list(matrix_trees.ROWS))
+    ap.add_argument("--no-reference", dest="reference", action="store_false")
+    ap.add_argument("--no-kpy", dest="kpy_runs", action="store_false", help="only fill the reference cache")
+    ap.add_argument("--fresh", action="store_true", help="ignore cached reference results")
+    ap.add_argument("--repeat", type=int, default=3, help="kpy runs per cell below N=3000, best taken")
+    ap.add_argument("--workdir", help="keep generated trees and outputs here")
+    ap.add_argument("--kpy", help="the kpy command to time (default: the kpy beside this Python)")
+    args = ap.parse_args(argv)
+    if args.kpy:
+        import run
+
+        run.KPY[:] = args.kpy.split()
+    unknown = [r for r in args.rows if r not in matrix_trees.ROWS]
+    if unknown:
+        ap.error(f"unknown rows {unknown}; known: {list(matrix_trees.ROWS)}")
+    have_ref = args.reference and shutil.which(REFERENCE[0])
+    cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="kpy-matrix-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load {os.getloadavg()[0]:.1f}, work dir {work}", flush=True)
+    rows = []
+    try:
+        for row in args.rows:
+            out: dict = {"row": row, "kpy": {}, "reference": {}, "identical": {}}
+            for n in sorted(set(args.sizes) | (set(args.ref_sizes) if have_ref else set())):
+                overlay = tree(work, row, n)
+                kpy_out, ref_out = work / f"{slug(row)}-{n}.kpy.yaml", work / f"{slug(row)}-{n}.ref.yaml"
+                if args.kpy_runs and n in args.sizes:
+                    cell = best_of([*kpy_command(), "build", str(overlay)], kpy_out, 1 if n >= 3000 else args.repeat)
+                    out["kpy"][n] = {k: cell[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
+                if have_ref and n in args.ref_sizes:
+                    ref = reference(overlay, ref_out, cache, f"{row}@{n}@{TREES_VERSION}", args.fresh)
+                    out["reference"][n] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
+                    if n in out["kpy"]:
+                        out["identical"][n] = ref["rc"] == 0 and ref["sha256"] == out["kpy"][n]["sha256"]
+                shutil.rmtree(overlay.parent, ignore_errors=True)
+            rows.append(out)
+            print(line(out), flush=True)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.kpy_runs and args.rows == list(matrix_trees.ROWS):
+        (RESULTS / "matrix.json").write_text(json.dumps(
+            {"machine": {"node": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()},
+             "trees": TREES_VERSION, "rows": rows}, indent=1) + "\n")
+    print(table(rows))
+    return 0 if all(c["rc"] == 0 for r in rows for c in r["kpy"].values()) else 1
+
+
+def growth(out: dict) -> float | None:
+    kpy = out["kpy"]
+    if len(kpy) < 2:
+        return None
+    return kpy[max(kpy)]["seconds"] / kpy[min(kpy)]["seconds"]
+
+
+def line(out: dict) -> str:
+    parts = [f"{out['row']:<34}"]
+    for n, cell in sorted(out["kpy"].items()):
+        parts.append(f"kpy N={n} {cell['seconds']:.3f}s {cell['peak_mb']:.0f}MB" + (" FAILED" if cell["rc"] else ""))
+    for n, cell in sorted(out["reference"].items()):
+        same = out["identical"].get(n)
+        parts.append(f"ref N={n} {cell['seconds']:.2f}s" + ("" if same is None else " same" if same else " DIFFERENT"))
+    g = growth(out)
+    if g is not None:
+        parts.append(f"growth x{g:.1f}")
+    return " | ".join(parts)
+
+
+def table(rows: list[dict]) -> str:
+    """The markdown table of docs/performance.md."""
+    head = ("| feature | kpy N=300 | kpy N=1000 | kpy N=3000 | growth | peak RSS N=3000 "
+            "| ref N=300 | ref N=1000 | ratio N=1000 | same bytes |")
+    lines = [head, "| --- |" + " ---: |" * 8 + " --- |"]
+    for out in rows:
+        kpy, ref = out["kpy"], out["reference"]
+
+        def t(cells: dict, n: int) -> str:
+            return f"{cells[n]['seconds']:.3f} s" if n in cells else "-"
+
+        g = growth(out)
+        ratio = f"{ref[1000]['seconds'] / kpy[1000]['seconds']:.0f}x" if 1000 in ref and 1000 in kpy else "-"
+        peak = f"{kpy[3000]['peak_mb']:.0f} MB" if 3000 in kpy else "-"
+        same = out["identical"]
+        same_text = "yes" if same and all(same.values()) else "NO" if same else "-"
+        growth_text = "-" if g is None else f"{g:.1f}x"
+        lines.append(f"| {out['row']} | {t(kpy, 300)} | {t(kpy, 1000)} | {t(kpy, 3000)} | {growth_text} | "
+                     f"{peak} | {t(ref, 300)} | {t(ref, 1000)} | {ratio} | {same_text} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
