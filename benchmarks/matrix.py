@@ -2,7 +2,7 @@
 tree with that feature used once per app, built at N = 300, 1000, 3000 apps.
 
     python benchmarks/matrix.py                      # kpy at 300,1000,3000; reference at 300,1000 (cached)
-    python benchmarks/matrix.py --rows images,vars   # some rows only (names as in ROWS, comma-separated)
+    python benchmarks/matrix.py --rows images,vars   # some rows only (slugs of the ROWS names)
     python benchmarks/matrix.py --no-reference --sizes 300,3000
 
 Per row: kpy's wall time and peak RSS at each N, growth t(max N)/t(min N) (linear is the ratio
@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     ints = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
     ap.add_argument("--sizes", type=ints, default=[300, 1000, 3000], help="N for kpy (default 300,1000,3000)")
     ap.add_argument("--ref-sizes", type=ints, default=[300, 1000], help="N for the reference (default 300,1000)")
-    ap.add_argument("--rows", type=lambda s: s.split(","), default=list(matrix_trees.ROWS))
+    ap.add_argument("--rows", type=lambda s: s.split(","), default=[slug(r) for r in matrix_trees.ROWS],
+                    help="rows by slug, comma-separated (e.g. images,patches-smp--name-target)")
     ap.add_argument("--no-reference", dest="reference", action="store_false")
     ap.add_argument("--no-kpy", dest="kpy_runs", action="store_false", help="only fill the reference cache")
     ap.add_argument("--fresh", action="store_true", help="ignore cached reference results")
@@ -69,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         import run
 
         run.KPY[:] = args.kpy.split()
-    unknown = [r for r in args.rows if r not in matrix_trees.ROWS]
+    slugs = {slug(r): r for r in matrix_trees.ROWS}
+    unknown = [r for r in args.rows if r not in slugs]
     if unknown:
-        ap.error(f"unknown rows {unknown}; known: {list(matrix_trees.ROWS)}")
+        ap.error(f"unknown rows {unknown}; known: {list(slugs)}")
+    args.rows = [slugs[r] for r in args.rows]
     have_ref = args.reference and shutil.which(REFERENCE[0])
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="kpy-matrix-"))
