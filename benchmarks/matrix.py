@@ -8,7 +8,7 @@ tree with that feature used once per app, built at N = 300, 1000, 3000 apps.
 Per row: kpy's wall time and peak RSS at each N, growth t(max N)/t(min N) (linear is the ratio
 of the sizes), the reference's time at 300 and 1000 beside it, and whether the bytes are the same.
 Reference results (time, peak RSS, exit code, sha256 of the output) are cached in
-benchmarks/results/matrix-reference.json keyed by row, N and a hash of matrix_trees.py, because
+benchmarks/results/matrix-reference.json keyed by row, N and a hash of the generated tree, because
 the reference takes minutes on the patch-heavy rows. Results go to benchmarks/results/matrix.json.
 """
 
@@ -29,7 +29,6 @@ sys.path.insert(0, str(HERE))
 import matrix_trees  # noqa: E402
 from run import REFERENCE, RESULTS, best_of, kpy_command, run_timed  # noqa: E402
 
-TREES_VERSION = hashlib.sha256((HERE / "matrix_trees.py").read_bytes()).hexdigest()[:12]
 CACHE = RESULTS / "matrix-reference.json"
 
 
@@ -43,10 +42,18 @@ def tree(work: Path, row: str, n: int) -> Path:
     return matrix_trees.ROWS[row](root, n)
 
 
+def tree_digest(root: Path) -> str:
+    """A hash of a generated tree (paths relative to it, and contents): the reference cache key."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def reference(overlay: Path, out: Path, cache: dict, key: str, fresh: bool) -> dict:
     if not fresh and key in cache:
         return dict(cache[key], cached=True)
-    ref = run_timed([*REFERENCE, str(overlay)], out)
+    ref = run_timed([*REFERENCE, *matrix_trees.helm_args(overlay), str(overlay)], out)
     cache[key] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
     CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")  # after each: runs are slow
     return ref
@@ -89,10 +96,12 @@ def main(argv: list[str] | None = None) -> int:
                 overlay = tree(work, row, n)
                 kpy_out, ref_out = work / f"{slug(row)}-{n}.kpy.yaml", work / f"{slug(row)}-{n}.ref.yaml"
                 if args.kpy_runs and n in args.sizes:
-                    cell = best_of([*kpy_command(), "build", str(overlay)], kpy_out, 1 if n >= 3000 else args.repeat)
+                    cell = best_of([*kpy_command(), "build", *matrix_trees.helm_args(overlay), str(overlay)], kpy_out,
+                                   1 if n >= 3000 else args.repeat)
                     out["kpy"][n] = {k: cell[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
                 if have_ref and n in args.ref_sizes:
-                    ref = reference(overlay, ref_out, cache, f"{row}@{n}@{TREES_VERSION}", args.fresh)
+                    key = f"{row}@{n}@{tree_digest(overlay.parent)}"
+                    ref = reference(overlay, ref_out, cache, key, args.fresh)
                     out["reference"][n] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
                     if n in out["kpy"]:
                         out["identical"][n] = ref["rc"] == 0 and ref["sha256"] == out["kpy"][n]["sha256"]
@@ -105,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.kpy_runs and args.rows == list(matrix_trees.ROWS):
         (RESULTS / "matrix.json").write_text(json.dumps(
             {"machine": {"node": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()},
-             "trees": TREES_VERSION, "rows": rows}, indent=1) + "\n")
+             "rows": rows}, indent=1) + "\n")
     print(table(rows))
     return 0 if all(c["rc"] == 0 for r in rows for c in r["kpy"].values()) else 1
 

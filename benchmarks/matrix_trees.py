@@ -327,6 +327,35 @@ def prefixes(root: Path, n: int) -> Path:
     return _per_app(root, n, lambda i: f"namePrefix: p{i}-\nnameSuffix: -s{i % 10}\n", "namePrefix: prod-\n")
 
 
+HELM_SCRIPT = """#!/bin/sh
+# a stand-in for helm: reports a version, and "renders" the chart as the file beside it
+case "$1" in
+  version) echo v3.14.2+gc309b6f ;;
+  *) cat "$(dirname "$0")/rendered.yaml" ;;
+esac
+"""
+
+
+def helm_chart(root: Path, n: int) -> Path:
+    """A chart "rendering" N apps (through the stand-in `helm` in the overlay: build with
+    `--enable-helm --helm-command overlay/helm`, see `helm_args`), with a namePrefix."""
+    overlay = root / "overlay"
+    _write(overlay / "charts" / "big" / "Chart.yaml", "apiVersion: v2\nname: big\nversion: 0.1.0\n")
+    _write(overlay / "charts" / "big" / "values.yaml", "replicas: 1\n")
+    docs = [_configmap(_app(i), i) + "---\n" + _deployment(_app(i)) for i in range(n)]
+    _write(overlay / "rendered.yaml", "---\n" + "---\n".join(docs))
+    _write(overlay / "helm", HELM_SCRIPT)
+    (overlay / "helm").chmod(0o755)
+    _write(overlay / "kustomization.yaml", "helmCharts:\n- name: big\n  releaseName: big\nnamePrefix: h-\n")
+    return overlay
+
+
+def helm_args(overlay: Path) -> list[str]:
+    """The build options a tree needs: the stand-in helm of the helm row."""
+    helm = overlay / "helm"
+    return ["--enable-helm", "--helm-command", str(helm)] if helm.exists() else []
+
+
 ROWS: dict[str, Callable[[Path, int], Path]] = {
     "resources": resources,
     "bases": bases,
@@ -352,4 +381,5 @@ ROWS: dict[str, Callable[[Path, int], Path]] = {
     "labels and annotations": labels_annotations,
     "namespace": namespace,
     "namePrefix/nameSuffix": prefixes,
+    "helm chart output": helm_chart,
 }
