@@ -27,8 +27,9 @@ SMALL, LARGE = 15, 60  # 4x the apps: linear work is 4x, a scan per app would be
 
 def _counts(tmp_path: Path, row: str, n: int) -> tuple[dict[str, int], str]:
     overlay = matrix_trees.ROWS[row](tmp_path / f"{n}", n)
+    helm = {"enable_helm": True, "helm_command": str(overlay / "helm")} if matrix_trees.helm_args(overlay) else {}
     with work.counting() as counts:
-        out = build(overlay).yaml
+        out = build(overlay, **helm).yaml
     return dict(counts), out
 
 

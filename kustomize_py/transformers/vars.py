@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kustomize_py import work
 from kustomize_py.errors import KustomizationError, TransformerError
 from kustomize_py.resource import DEFAULT_NS, ResId, Resource, split_api_version
 from kustomize_py.transformers import fieldpath as fp
@@ -85,6 +86,8 @@ def _bind(resources: Any, var: dict[str, Any]) -> Resource | None:
     tid = target_id(var)
     if hasattr(resources, "named"):
         resources = resources.named(tid.name)
+    elif work.counts is not None:
+        work.add("examined", len(resources))
     matched = [r for r in resources if any(_matches(tid, rid) for rid in r.all_ids())]
     if len(matched) > 1:
         raise TransformerError(
