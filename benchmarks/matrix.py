@@ -50,12 +50,12 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def reference(overlay: Path, out: Path, cache: dict, key: str, fresh: bool) -> dict:
+def reference(overlay: Path, out: Path, cache: dict, key: str, fresh: bool, cache_file: Path = CACHE) -> dict:
     if not fresh and key in cache:
         return dict(cache[key], cached=True)
     ref = run_timed([*REFERENCE, *matrix_trees.helm_args(overlay), str(overlay)], out)
     cache[key] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
-    CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")  # after each: runs are slow
+    cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")  # after each: runs are slow
     return ref
 
 
@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true", help="ignore cached reference results")
     ap.add_argument("--repeat", type=int, default=3, help="kpy runs per cell below N=3000, best taken")
     ap.add_argument("--workdir", help="keep generated trees and outputs here")
+    ap.add_argument("--cache", type=Path, default=CACHE, help=f"reference cache file (default {CACHE})")
     ap.add_argument("--kpy", help="the kpy command to time (default: the kpy beside this Python)")
     args = ap.parse_args(argv)
     if args.kpy:
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown rows {unknown}; known: {list(slugs)}")
     args.rows = [slugs[r] for r in args.rows]
     have_ref = args.reference and shutil.which(REFERENCE[0])
-    cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
+    cache = json.loads(args.cache.read_text()) if args.cache.exists() else {}
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="kpy-matrix-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"# {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                     out["kpy"][n] = {k: cell[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
                 if have_ref and n in args.ref_sizes:
                     key = f"{row}@{n}@{tree_digest(overlay.parent)}"
-                    ref = reference(overlay, ref_out, cache, key, args.fresh)
+                    ref = reference(overlay, ref_out, cache, key, args.fresh, args.cache)
                     out["reference"][n] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
                     if n in out["kpy"]:
                         out["identical"][n] = ref["rc"] == 0 and ref["sha256"] == out["kpy"][n]["sha256"]
