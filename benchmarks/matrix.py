@@ -20,8 +20,11 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,11 +53,32 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def reference(overlay: Path, out: Path, cache: dict, key: str, fresh: bool, cache_file: Path = CACHE) -> dict:
-    if not fresh and key in cache:
+def run_bounded(cmd: list[str], out: Path, timeout: float | None) -> dict:
+    """`run_timed`, the command killed after `timeout` seconds (then its exit code is negative)."""
+    if not timeout:
+        return run_timed(cmd, out)
+    start = time.perf_counter()
+    with open(out, "wb") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.DEVNULL)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+    rc = os.waitstatus_to_exitcode(status)
+    return {"seconds": time.perf_counter() - start, "peak_mb": usage.ru_maxrss / 1024, "rc": rc,
+            "sha256": hashlib.sha256(out.read_bytes()).hexdigest()}
+
+
+def reference(overlay: Path, out: Path, cache: dict, key: str, fresh: bool, cache_file: Path = CACHE,
+              timeout: float | None = None) -> dict:
+    """The reference's result for one tree; after `timeout` seconds it is stopped and the row
+    records only that it took longer (`timed_out`, `seconds` = the bound)."""
+    if not fresh and key in cache and (not cache[key].get("timed_out") or (timeout or 0) <= cache[key]["seconds"]):
         return dict(cache[key], cached=True)
-    ref = run_timed([*REFERENCE, *matrix_trees.helm_args(overlay), str(overlay)], out)
-    cache[key] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
+    ref = run_bounded([*REFERENCE, *matrix_trees.helm_args(overlay), str(overlay)], out, timeout)
+    if timeout and ref["rc"] < 0:
+        ref = {"seconds": timeout, "peak_mb": ref["peak_mb"], "rc": ref["rc"], "sha256": None, "timed_out": True}
+    cache[key] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256", "timed_out") if k in ref}
     cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")  # after each: runs are slow
     return ref
 
@@ -69,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-reference", dest="reference", action="store_false")
     ap.add_argument("--no-kpy", dest="kpy_runs", action="store_false", help="only fill the reference cache")
     ap.add_argument("--fresh", action="store_true", help="ignore cached reference results")
+    ap.add_argument("--ref-timeout", type=float, help="stop a reference run after this many seconds "
+                                                       "(recorded as a lower bound)")
     ap.add_argument("--repeat", type=int, default=3, help="kpy runs per cell below N=3000, best taken")
     ap.add_argument("--workdir", help="keep generated trees and outputs here")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"reference cache file (default {CACHE})")
@@ -102,9 +128,10 @@ def main(argv: list[str] | None = None) -> int:
                     out["kpy"][n] = {k: cell[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
                 if have_ref and n in args.ref_sizes:
                     key = f"{row}@{n}@{tree_digest(overlay.parent)}"
-                    ref = reference(overlay, ref_out, cache, key, args.fresh, args.cache)
-                    out["reference"][n] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
-                    if n in out["kpy"]:
+                    ref = reference(overlay, ref_out, cache, key, args.fresh, args.cache, args.ref_timeout)
+                    out["reference"][n] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256", "timed_out")
+                                           if k in ref}
+                    if n in out["kpy"] and not ref.get("timed_out"):
                         out["identical"][n] = ref["rc"] == 0 and ref["sha256"] == out["kpy"][n]["sha256"]
                 shutil.rmtree(overlay.parent, ignore_errors=True)
             rows.append(out)
@@ -133,7 +160,8 @@ def line(out: dict) -> str:
         parts.append(f"kpy N={n} {cell['seconds']:.3f}s {cell['peak_mb']:.0f}MB" + (" FAILED" if cell["rc"] else ""))
     for n, cell in sorted(out["reference"].items()):
         same = out["identical"].get(n)
-        parts.append(f"ref N={n} {cell['seconds']:.2f}s" + ("" if same is None else " same" if same else " DIFFERENT"))
+        parts.append(f"ref N={n} {'>' if cell.get('timed_out') else ''}{cell['seconds']:.2f}s"
+                     + ("" if same is None else " same" if same else " DIFFERENT"))
     g = growth(out)
     if g is not None:
         parts.append(f"growth x{g:.1f}")
@@ -149,10 +177,14 @@ def table(rows: list[dict]) -> str:
         kpy, ref = out["kpy"], out["reference"]
 
         def t(cells: dict, n: int) -> str:
-            return f"{cells[n]['seconds']:.3f} s" if n in cells else "-"
+            if n not in cells:
+                return "-"
+            return f"{'> ' if cells[n].get('timed_out') else ''}{cells[n]['seconds']:.{3 if cells is kpy else 1}f} s"
 
         g = growth(out)
-        ratio = f"{ref[1000]['seconds'] / kpy[1000]['seconds']:.0f}x" if 1000 in ref and 1000 in kpy else "-"
+        ratio = "-"
+        if 1000 in ref and 1000 in kpy:
+            ratio = f"{'> ' if ref[1000].get('timed_out') else ''}{ref[1000]['seconds'] / kpy[1000]['seconds']:.0f}x"
         peak = f"{kpy[3000]['peak_mb']:.0f} MB" if 3000 in kpy else "-"
         same = out["identical"]
         same_text = "yes" if same and all(same.values()) else "NO" if same else "-"

@@ -44,6 +44,26 @@ def test_matrix_row_work_grows_linearly(tmp_path: Path, row: str) -> None:
         assert ratio <= 4 * 1.25, f"{row}: {what} grew x{ratio:.1f} for x4 apps ({small} -> {large})"
 
 
+REFERENCE = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+
+
+@pytest.mark.parametrize("row", list(matrix_trees.ROWS))
+def test_matrix_row_output_matches_reference(tmp_path: Path, row: str) -> None:
+    """Each row's tree (small) renders as the reference renders it: the benchmark compares like
+    with like, and the index changes no output."""
+    import os
+    import subprocess
+
+    if not os.path.exists(REFERENCE):
+        pytest.skip("reference kustomize (kubectl 1.33) not installed")
+    overlay = matrix_trees.ROWS[row](tmp_path, 4)
+    args = matrix_trees.helm_args(overlay)
+    helm = {"enable_helm": True, "helm_command": str(overlay / "helm")} if args else {}
+    done = subprocess.run([REFERENCE, "kustomize", *args, str(overlay)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert build(overlay, warn=lambda msg: None, **helm).yaml == done.stdout
+
+
 def test_counters_cost_nothing_when_off(tmp_path: Path) -> None:
     overlay = matrix_trees.ROWS["patches SMP, name target"](tmp_path, 3)
     build(overlay)
