@@ -225,7 +225,7 @@ class ResourceList:
 
 class Lookup:
     """Multi-valued indexes over a resource list: every id key, name and kind each resource has
-    had (current and previous), names sorted for prefix search, and label or annotation values
+    had (current and previous), names sorted for prefix search (kept sorted as names come and go), and label or annotation values
     per key (built per key on first use). Candidates come out in list order; callers still test
     each one, so an index only has to hold a superset of the matches."""
 
@@ -257,8 +257,10 @@ class Lookup:
                 bucket = table.get(value)
                 if bucket is None:
                     bucket = table[value] = {}
-                    if table is self.by_name:
-                        self.sorted_names = None
+                    if table is self.by_name and self.sorted_names is not None:
+                        from bisect import insort  # only once a prefix search was made
+
+                        insort(self.sorted_names, value)
                 bucket[id(res)] = res
         for (field, key), filed in self.maps.items():
             self._file(res, field, key, filed)
@@ -272,8 +274,10 @@ class Lookup:
                 del bucket[id(res)]
                 if not bucket:
                     del table[value]
-                    if table is self.by_name:
-                        self.sorted_names = None
+                    if table is self.by_name and self.sorted_names is not None:
+                        from bisect import bisect_left
+
+                        del self.sorted_names[bisect_left(self.sorted_names, value)]
         for filed in self.maps.values():
             self._unfile(res, filed)
 

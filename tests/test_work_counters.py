@@ -196,3 +196,18 @@ def test_images_in_one_pass_equal_one_entry_at_a_time(image: str) -> None:
     for entry in IMAGE_ENTRIES:
         set_images([each], entry, specs)
     assert one.obj == each.obj
+
+
+def test_prefix_search_follows_renames() -> None:
+    resources = _resources(random.Random(3))
+    rl = ResourceList(resources)
+    assert select(rl, {"name": "web-1.*"}) == select(list(resources), {"name": "web-1.*"})  # sorts the names
+    for res in resources[:20]:
+        res.store_previous_id()
+        res.set_name("web-1-moved-" + res.name)
+    rl.reindex(resources[:20])
+    for sel in ({"name": "web-1.*"}, {"name": "web-1-moved-.*"}, {"name": "renamed-.*"}):
+        assert select(rl, sel) == select(list(resources), sel), sel
+    resources[0].obj = {}
+    rl.reindex([resources[0]])
+    assert select(rl, {"name": "web-1.*"}) == select(rl.items, {"name": "web-1.*"})
