@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="rows by slug, comma-separated (e.g. images,patches-smp--name-target)")
     ap.add_argument("--no-reference", dest="reference", action="store_false")
     ap.add_argument("--no-kpy", dest="kpy_runs", action="store_false", help="only fill the reference cache")
+    ap.add_argument("--cached-only", action="store_true", help="take reference results from the cache only, "
+                                                              "never run the reference")
     ap.add_argument("--fresh", action="store_true", help="ignore cached reference results")
     ap.add_argument("--ref-timeout", type=float, help="stop a reference run after this many seconds "
                                                        "(recorded as a lower bound)")
@@ -126,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
                     cell = best_of([*kpy_command(), "build", *matrix_trees.helm_args(overlay), str(overlay)], kpy_out,
                                    1 if n >= 3000 else args.repeat)
                     out["kpy"][n] = {k: cell[k] for k in ("seconds", "peak_mb", "rc", "sha256")}
-                if have_ref and n in args.ref_sizes:
-                    key = f"{row}@{n}@{tree_digest(overlay.parent)}"
+                key = f"{row}@{n}@{tree_digest(overlay.parent)}"
+                if have_ref and n in args.ref_sizes and (key in cache or not args.cached_only):
                     ref = reference(overlay, ref_out, cache, key, args.fresh, args.cache, args.ref_timeout)
                     out["reference"][n] = {k: ref[k] for k in ("seconds", "peak_mb", "rc", "sha256", "timed_out")
                                            if k in ref}
