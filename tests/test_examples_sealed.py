@@ -104,7 +104,7 @@ def test_kpy_check_passes_on_the_examples_and_flags_a_planted_strict_sealed_secr
                      "stringData:\n  token: planted\n")
     staging = repo / "grafana" / "sealed" / "staging"
     kpy(["seal", "--cert", str(EXAMPLES / ".sealing" / "demo-cert.pem"), "--scope", "strict", str(plain),
-         "-o", str(staging / "extra.yaml")], capsys)
+         "-w", str(staging / "extra.yaml")], capsys)
     kust = staging / "kustomization.yaml"
     kust.write_text(kust.read_text() + "  - extra.yaml\n")
 

@@ -218,7 +218,7 @@ def test_cli_all_and_check(repo, capsys, monkeypatch):
         monkeypatch,
     )
     assert rc == 0 and "unchanged: grafana/sealed/admin.yaml (0 sealed, 2 kept)" in err
-    rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "-o", "x"], capsys, monkeypatch)
+    rc, out, err = kpy(["seal", "--all", str(repo), "--cert", cert, "-w", "x"], capsys, monkeypatch)
     assert rc == 1 and "--all takes no input file" in err
 
 
@@ -259,3 +259,25 @@ def test_one_certificate_per_environment(tmp_path, capsys, monkeypatch):
     assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
     rc, _, err = kpy(["seal", "--cert", f"dev={FIX / 'a.crt'}"], capsys, monkeypatch)
     assert rc == 1 and "ENV=CERT is only for --all" in err
+
+
+def test_reencrypt_all_keeps_the_state_in_step(repo, capsys, monkeypatch):
+    """`seal --all --re-encrypt` updates the local state, so the next `seal --all` with the new
+    certificate keeps the re-encrypted items instead of resealing everything."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main(["seal", "--all", str(repo), "--cert", str(FIX / "a.crt")]) == 0
+    sealed = repo / "grafana" / "sealed" / "admin.yaml"
+    first = items_of(sealed)
+    assert main(["seal", "--all", str(repo), "--re-encrypt", "--recovery-private-key", str(FIX / "a.key"),
+                 "--cert", str(FIX / "b.crt")]) == 0
+    err = capsys.readouterr().err
+    assert "updated " in err and STATE_FILE in err
+    rotated = items_of(sealed)
+    assert set(rotated) == set(first) and not set(rotated.values()) & set(first.values())
+    before = snapshot(repo)
+    assert main(["seal", "--all", str(repo), "--cert", str(FIX / "b.crt"), "--check"]) == 0
+    assert "unchanged: grafana/sealed/admin.yaml (0 sealed, 2 kept)" in capsys.readouterr().err
+    assert snapshot(repo) == before
+    b_key = codec.load_private_keys((FIX / "b.key").read_bytes())
+    assert codec.decrypt_item(b_key, rotated["password"], scope="strict", namespace="monitoring",
+                              name="grafana-admin") == b"pw-one"

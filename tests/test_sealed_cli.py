@@ -147,7 +147,7 @@ def test_seal_then_unseal_round_trip_and_renamed_object_fails(capsys, monkeypatc
     src = tmp_path / "s.yaml"
     src.write_text(SECRET)
     rc, out, err = kpy(
-        ["seal", "--cert", CERT, str(src), "-o", str(tmp_path / "sealed.yaml")], capsys, monkeypatch
+        ["seal", "--cert", CERT, str(src), "-w", str(tmp_path / "sealed.yaml")], capsys, monkeypatch
     )
     assert rc == 0 and out == "", err
     rc, out, err = kpy(["unseal", "--key", KEY, str(tmp_path / "sealed.yaml")], capsys, monkeypatch)
@@ -163,9 +163,9 @@ def test_seal_then_unseal_round_trip_and_renamed_object_fails(capsys, monkeypatc
     assert rc == 1 and "no key could decrypt" in err and "hunter2" not in err
 
 
-def test_seal_json_by_extension(capsys, monkeypatch, tmp_path):
+def test_seal_json_by_default_in_go_struct_order(capsys, monkeypatch, tmp_path):
     rc, _, err = kpy(
-        ["seal", "--cert", CERT, "-o", str(tmp_path / "s.json")],
+        ["seal", "--cert", CERT, "-w", str(tmp_path / "s.json")],
         capsys,
         monkeypatch,
         SECRET.encode(),
@@ -237,7 +237,7 @@ def test_raw(capsys, monkeypatch, private_key, tmp_path):
         monkeypatch,
         b"x",
     )
-    assert rc == 1 and "needs a name" in err
+    assert rc == 1 and "must provide the --name flag with --raw and --scope strict" in err
 
 
 def test_merge_into_file(capsys, monkeypatch, private_key, tmp_path):
@@ -278,9 +278,19 @@ def test_merge_into_file(capsys, monkeypatch, private_key, tmp_path):
         (
             ["seal", "--cert", CERT],
             SECRET.replace("  namespace: monitoring\n", ""),
-            "must declare a namespace",
+            "needs a namespace: set metadata.namespace or pass -n/--namespace",
         ),
-        (["seal", "--cert", CERT, "--namespace", "other"], SECRET, "differs from --namespace"),
+        (
+            ["seal", "--cert", CERT, "--namespace", "other"],
+            SECRET,
+            "<stdin>: field metadata.namespace: namespace mismatch: input secret is in namespace "
+            '"monitoring" but --namespace "other" was specified',
+        ),
+        (
+            ["seal", "--cert", CERT, "-n", "other"],
+            SECRET,
+            'but -n "other" was specified',
+        ),
         (["seal"], SECRET, "--cert is required"),
         (["seal", "--cert", CERT, "--raw", "--merge-into", "x"], SECRET, "cannot be combined"),
         (["seal", "--cert", str(FIX / "missing.crt")], SECRET, "cannot read"),
@@ -289,7 +299,7 @@ def test_merge_into_file(capsys, monkeypatch, private_key, tmp_path):
 def test_errors_write_nothing_and_never_leak(capsys, monkeypatch, tmp_path, args, stdin, message):
     monkeypatch.delenv("SEALED_SECRETS_CERT", raising=False)
     out_file = tmp_path / "out.yaml"
-    rc, out, err = kpy(args + ["-o", str(out_file)], capsys, monkeypatch, stdin.encode())
+    rc, out, err = kpy(args + ["-w", str(out_file)], capsys, monkeypatch, stdin.encode())
     assert rc == 1, err
     assert err.startswith("Error: ") and message in err
     assert "hunter2" not in err and out == ""

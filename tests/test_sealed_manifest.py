@@ -49,6 +49,7 @@ def test_shape_matches_the_real_kubeseal_output_except_ciphertext():
             "apiVersion": "v1",
             "kind": "Secret",
             "metadata": {"name": "credentials", "namespace": "foo"},
+            "type": "Opaque",
             "stringData": {"token": "sealed-secrets-example"},
         },
         public,
@@ -120,14 +121,18 @@ def test_explicit_scope_rewrites_the_annotations(key, pub):
     assert codec.decrypt_item([key], enc, scope="strict", namespace="apps", name="db") == b"admin"
 
 
-def test_string_data_wins_and_type_defaults_to_opaque(key, pub):
+def test_string_data_wins_and_type_is_copied_as_kubeseal_does(key, pub):
     s = secret(
         data={"k": base64.b64encode(b"from-data").decode()}, stringData={"k": "from-stringData"}
     )
     out = seal_secret(s, pub)
-    assert out["spec"]["template"]["type"] == "Opaque"
+    assert "type" not in out["spec"]["template"]  # kubeseal: Type copied, omitted when empty
     back = unseal(out, [key])
+    assert back["type"] == "Opaque"  # what the API server defaults it to
     assert base64.b64decode(back["data"]["k"]) == b"from-stringData"
+    assert seal_secret(secret(type="kubernetes.io/tls"), pub)["spec"]["template"]["type"] == (
+        "kubernetes.io/tls"
+    )
 
 
 def test_namespace_option(pub):
@@ -137,7 +142,7 @@ def test_namespace_option(pub):
         seal_secret(s, pub)
     assert seal_secret(s, pub, namespace="x")["metadata"]["namespace"] == "x"
     assert "namespace" not in seal_secret(s, pub, scope="cluster-wide")["metadata"]
-    with pytest.raises(SealError, match="differs from --namespace"):
+    with pytest.raises(SealError, match="namespace mismatch: the Secret is in namespace .apps. but .other."):
         seal_secret(secret(), pub, namespace="other")
 
 
@@ -215,7 +220,7 @@ def test_yaml_11_values_are_not_coerced(pub):
 
 
 def test_json_output_follows_go_struct_order(pub):
-    out = seal_secret(secret(), pub)
+    out = seal_secret(secret(type="Opaque"), pub)
     text = dump(out, "json")
     data = json.loads(text)
     assert list(data) == ["kind", "apiVersion", "metadata", "spec"]

@@ -10,37 +10,46 @@ from kustomize_py.errors import SealError
 
 
 def register(subparsers: Any) -> None:
+    from kustomize_py.cli.seal_flags import Track, format_value
+
     p = subparsers.add_parser(
         "unseal",
         help="decrypt SealedSecrets with the controller's private key(s) and print the Secrets",
-        description="Every key given is tried for every item, as the controller does.",
+        description="Every key given is tried for every item, as the controller does "
+        "(kubeseal's form: kpy seal --recovery-unseal --recovery-private-key KEY).",
     )
     p.add_argument("file", nargs="?", default="-", help="SealedSecret YAML/JSON (default: stdin)")
     p.add_argument(
         "--key",
-        action="append",
+        "--recovery-private-key",
+        action=Track,
+        kind="append",
         default=[],
-        metavar="KEY",
-        help="PEM private key, or a key Secret / List of them (repeatable)",
+        metavar="KEY[,KEY...]",
+        help="PEM private key, or a key Secret / List of them (repeatable, comma-separated)",
     )
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of stdout"
+        "-o",
+        "--format",
+        action=Track,
+        type=format_value,
+        metavar="yaml|json",
+        help="output format (default: yaml)",
     )
     p.add_argument(
-        "--format", choices=("yaml", "json"), help="output format (default: yaml, json for *.json)"
+        "-w", "--output", action=Track, metavar="FILE", help="write to FILE (mode 0600) instead of stdout"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from kustomize_py.cli.seal import _emit, _format, _read
-    from kustomize_py.sealed.codec import load_private_keys
+    from kustomize_py.cli.seal_io import emit, load_keys, read_file
     from kustomize_py.sealed.manifest import dump_all, parse_objects, unseal
 
     if not args.key:
         raise SealError("--key is required")
-    keys = [k for path in args.key for k in load_private_keys(_read(path), source=path)]
+    keys = load_keys(args, "key")
     source = "<stdin>" if args.file == "-" else args.file
-    objects = parse_objects(_read(args.file), source)
+    objects = parse_objects(read_file(args.file, "FILE"), source)
     # Other objects are skipped, so `kpy build OVERLAY | kpy unseal --key K` shows the overlay's Secrets.
     sealed = [o for o in objects if o.get("kind") == "SealedSecret"]
     if not sealed:
@@ -49,9 +58,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"kpy unseal: skipped {len(objects) - len(sealed)} object(s) that are not SealedSecrets",
               file=sys.stderr)
     secrets = [unseal(s, keys, source=source) for s in sealed]
-    _emit(
-        dump_all(secrets, _format(args, args.output)),
-        args.output,
-        mode=0o600 if args.output else None,
-    )
+    fmt = args.format or ("json" if (args.output or "").lower().endswith(".json") else "yaml")
+    emit(dump_all(secrets, fmt), args.output, mode=0o600 if args.output else None)
     return 0

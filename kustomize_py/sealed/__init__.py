@@ -14,8 +14,10 @@ from kustomize_py.sealed.codec import (
     load_certificate,
     load_private_keys,
 )
-from kustomize_py.sealed.manifest import dump, parse_objects, seal_secret, unseal
+from kustomize_py.sealed.manifest import dump, dump_kubeseal, parse_objects, seal_secret, unseal
 from kustomize_py.sealed.merge import merge_into
+from kustomize_py.sealed.reencrypt import Reencrypted, reencrypt_text
+from kustomize_py.sealed.validate import Verdict, validate_objects
 from kustomize_py.sealed.scope import (
     ANNOTATION_CLUSTER_WIDE,
     ANNOTATION_NAMESPACE_WIDE,
@@ -35,11 +37,14 @@ __all__ = [
     "SCOPES",
     "STRICT",
     "Finding",
+    "Reencrypted",
     "SealOutcome",
+    "Verdict",
     "check_sealed_scopes",
     "decrypt",
     "decrypt_item",
     "dump",
+    "dump_kubeseal",
     "encrypt",
     "encrypt_item",
     "encryption_label",
@@ -49,8 +54,10 @@ __all__ = [
     "load_private_keys",
     "merge_into",
     "parse_objects",
+    "reencrypt_text",
     "scope_from_annotations",
     "seal_all",
     "seal_secret",
     "unseal",
+    "validate_objects",
 ]

@@ -315,3 +315,33 @@ def seal_all(
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 write_atomic(path, text, mode=0o600)
     return outcomes
+
+
+
+def reencrypted_state(
+    output: Path, replaced: Mapping[str, str], values: Sequence[str], cert_id: str
+) -> tuple[Path, str] | None:
+    """After `seal --re-encrypt` rewrites `output` (a `sealed/` file whose items are now `values`),
+    the new text of the state beside its plaintext source, so that the next `seal --all` keeps the
+    new ciphertexts instead of resealing everything. Only items whose recorded ciphertext is the one
+    replaced change; the certificate is recorded once every recorded item matches. None when there
+    is no state for `output`."""
+    parts = output.parent.parts
+    if OUTPUT_DIR not in parts or not replaced:
+        return None
+    at = len(parts) - 1 - parts[::-1].index(OUTPUT_DIR)
+    path = Path(*parts[:at], SOURCE_DIR, *parts[at + 1 :]) / STATE_FILE
+    if not path.is_file():
+        return None
+    state = _load_state(path.parent)
+    entry = state["outputs"].get(output.name)
+    if not isinstance(entry, dict) or not isinstance(entry.get("items"), dict):
+        return None
+    by_digest = {_ct_digest(old): _ct_digest(new) for old, new in replaced.items()}
+    current = {_ct_digest(v) for v in values}
+    for item in entry["items"].values():
+        if isinstance(item, dict) and item.get("ciphertext") in by_digest:
+            item["ciphertext"] = by_digest[item["ciphertext"]]
+    if all(isinstance(i, dict) and i.get("ciphertext") in current for i in entry["items"].values()):
+        entry["cert"] = cert_id
+    return path, json.dumps(state, indent=2, sort_keys=True) + "\n"

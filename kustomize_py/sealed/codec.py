@@ -55,6 +55,13 @@ def encrypt(public_key: RSAPublicKey, plaintext: bytes, label: bytes = b"") -> b
 
 def decrypt(private_keys: Sequence[RSAPrivateKey], ciphertext: bytes, label: bytes = b"") -> bytes:
     """The plaintext, trying every key in turn as the controller does (the ciphertext names no key)."""
+    return decrypt_with_key(private_keys, ciphertext, label)[0]
+
+
+def decrypt_with_key(
+    private_keys: Sequence[RSAPrivateKey], ciphertext: bytes, label: bytes = b""
+) -> tuple[bytes, RSAPrivateKey]:
+    """The plaintext and the key that opened it."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -72,12 +79,16 @@ def decrypt(private_keys: Sequence[RSAPrivateKey], ciphertext: bytes, label: byt
         except ValueError:
             continue  # wrong key, wrong label, or a length that does not fit this key: try the next key
         try:
-            return AESGCM(session_key).decrypt(NONCE, sealed, None)
+            return AESGCM(session_key).decrypt(NONCE, sealed, None), key
         except (InvalidTag, ValueError):
             raise SealError(
                 "ciphertext is corrupted or truncated (AES-GCM authentication failed)"
             ) from None
     raise SealError("no key could decrypt secret (wrong key, or wrong name, namespace or scope)")
+
+
+def same_key(public_a: RSAPublicKey, public_b: RSAPublicKey) -> bool:
+    return bool(public_a.public_numbers() == public_b.public_numbers())
 
 
 def encrypt_item(

@@ -71,13 +71,11 @@ Reuse = Callable[[str, bytes], "str | None"]
 
 
 def parse_objects(text: str | bytes, source: str = "<stdin>") -> list[dict[str, Any]]:
-    """The objects of a YAML (possibly multi-document) or JSON text."""
+    """The objects of a YAML (possibly multi-document) or JSON text (one object or a stream of them,
+    as kubeseal prints several)."""
     raw = text.decode("utf-8") if isinstance(text, bytes) else text
     if raw.lstrip().startswith("{"):
-        try:
-            docs: list[Any] = [json.loads(raw)]
-        except json.JSONDecodeError as err:
-            raise SealError(f"invalid JSON: {err.msg} (line {err.lineno})", path=source) from None
+        docs: list[Any] = [doc for _, _, doc in json_documents(raw, source)]
     else:
         from kustomize_py.yaml import load_all
 
@@ -86,6 +84,24 @@ def parse_objects(text: str | bytes, source: str = "<stdin>") -> list[dict[str, 
         if not isinstance(doc, dict):
             raise SealError("expected a Kubernetes object (a mapping)", path=source)
     return docs
+
+
+def json_documents(raw: str, source: str | None = None) -> list[tuple[int, int, Any]]:
+    """(start, end, value) of each JSON value in a stream of them (`{...}\n{...}`)."""
+    decoder = json.JSONDecoder()
+    out: list[tuple[int, int, Any]] = []
+    pos = 0
+    while True:
+        while pos < len(raw) and raw[pos] in " \t\r\n":
+            pos += 1
+        if pos == len(raw):
+            return out
+        try:
+            value, end = decoder.raw_decode(raw, pos)
+        except json.JSONDecodeError as err:
+            raise SealError(f"invalid JSON: {err.msg} (line {err.lineno})", path=source) from None
+        out.append((pos, end, value))
+        pos = end
 
 
 def secret_items(secret: dict[str, Any], source: str | None = None) -> dict[str, bytes]:
@@ -153,7 +169,8 @@ def seal_secret(
     if namespace:
         if meta.get("namespace") and meta["namespace"] != namespace:
             raise SealError(
-                f"the Secret's namespace {meta['namespace']!r} differs from --namespace {namespace!r}",
+                f"namespace mismatch: the Secret is in namespace {meta['namespace']!r} "
+                f"but {namespace!r} was asked for",
                 path=source,
                 field="metadata.namespace",
             )
@@ -164,7 +181,7 @@ def seal_secret(
     scope = scope_from_annotations(annotations)
     if scope != CLUSTER_WIDE and not meta.get("namespace"):
         raise SealError(
-            f"a {scope} Secret must declare a namespace (or use --namespace)",
+            f"a {scope} Secret must declare a namespace (kpy reads no kubeconfig default)",
             path=source,
             field="metadata.namespace",
         )
@@ -174,7 +191,8 @@ def seal_secret(
     items = secret_items(secret, source)
     if not items and not allow_empty:
         raise SealError(
-            "the Secret has no data; pass allow_empty (--allow-empty-data) if that is intended",
+            "the Secret has no data or stringData; assuming this is an error "
+            "(seal it anyway with --allow-empty-data)",
             path=source,
             field="data",
         )
@@ -191,7 +209,9 @@ def seal_secret(
     template_meta["creationTimestamp"] = (
         None  # kubeseal always writes it; keeps round trips diff-free
     )
-    template: dict[str, Any] = {"metadata": template_meta, "type": secret.get("type") or "Opaque"}
+    template: dict[str, Any] = {"metadata": template_meta}
+    if secret.get("type"):  # copied as kubeseal does; the API server defaults a missing one to Opaque
+        template["type"] = secret["type"]
     if secret.get("immutable") is not None:
         template["immutable"] = secret["immutable"]
 
@@ -306,7 +326,8 @@ def _go_order(value: Any, path: str) -> Any:
 def dump(obj: dict[str, Any], fmt: str = "yaml") -> str:
     """kubeseal's text: sorted-key YAML, or JSON in Go struct order with 2-space indent."""
     if fmt == "json":
-        return json.dumps(_go_order(obj, str(obj.get("kind"))), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(_go_order(obj, str(obj.get("kind"))), indent=2, ensure_ascii=False)
+        return go_json_escapes(text) + "\n"
     if fmt != "yaml":
         raise SealError(f"unknown output format {fmt!r}; use yaml or json", field="format")
     from kustomize_py.yaml import dump as dump_yaml
@@ -314,7 +335,30 @@ def dump(obj: dict[str, Any], fmt: str = "yaml") -> str:
     return dump_yaml(obj)
 
 
+# Go's encoding/json escapes these inside strings (and JSON text has them nowhere else).
+_GO_JSON = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+            "\u2029": "\\u2029", "\\b": "\\u0008", "\\f": "\\u000c"}
+_GO_JSON_RE = re.compile(r"[<>&\u2028\u2029]|(?<!\\)((?:\\\\)*)\\([bf])")
+
+
+def go_json_escapes(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(2):
+            return m.group(1) + _GO_JSON["\\" + m.group(2)]
+        return _GO_JSON[m.group(0)]
+
+    return _GO_JSON_RE.sub(sub, text)
+
+
 def dump_all(objs: Sequence[dict[str, Any]], fmt: str = "yaml") -> str:
     if fmt == "json" and len(objs) > 1:
         return "".join(dump(o, fmt) for o in objs)
     return "---\n".join(dump(o, fmt) for o in objs)
+
+
+def dump_kubeseal(objs: Sequence[dict[str, Any]], fmt: str = "json") -> str:
+    """What kubeseal prints for these objects: each JSON object followed by a newline, or each
+    YAML document after a `---` line."""
+    if fmt == "yaml":
+        return "".join("---\n" + dump(o, "yaml") for o in objs)
+    return "".join(dump(o, fmt) for o in objs)

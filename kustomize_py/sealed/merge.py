@@ -36,6 +36,8 @@ def merge_into(
     scope: str | None = None,
     path: str | None = None,
     fmt: str = "yaml",
+    allow_empty: bool = False,
+    source: str | None = None,
 ) -> str:
     """The new text of a SealedSecret file after sealing `secret` into it.
 
@@ -66,11 +68,21 @@ def merge_into(
     file_scope = scope_from_annotations(meta.get("annotations"))
     if scope is not None and scope != file_scope:
         raise SealError(
-            f"the file is sealed with scope {file_scope}; refusing to merge items sealed as {scope}",
+            f"the file is sealed with scope {file_scope}; refusing to merge items sealed as "
+            f"{scope} (--scope {scope})",
             path=path,
         )
+    # Like kubeseal, the file's name and namespace win over the Secret's own.
+    secret_meta = dict(secret.get("metadata") or {})
+    secret_meta["name"] = meta.get("name")
+    if meta.get("namespace"):
+        secret_meta["namespace"] = meta["namespace"]
     update = seal_secret(
-        secret, public_key, scope=file_scope, namespace=meta.get("namespace"), name=meta.get("name")
+        {**secret, "metadata": secret_meta},
+        public_key,
+        scope=file_scope,
+        allow_empty=allow_empty,
+        source=source,
     )
 
     spec = doc.setdefault("spec", {})
@@ -82,7 +94,9 @@ def merge_into(
             _merge_map(template.setdefault("metadata", {}), field, new_template_meta[field])
 
     if fmt == "json":
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        from kustomize_py.sealed.manifest import go_json_escapes
+
+        return go_json_escapes(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
