@@ -4,6 +4,7 @@ tree with that feature used once per app, built at N = 300, 1000, 3000 apps.
     python benchmarks/matrix.py                      # kpy at 300,1000,3000; reference at 300,1000 (cached)
     python benchmarks/matrix.py --rows images,vars   # some rows only (slugs of the ROWS names)
     python benchmarks/matrix.py --no-reference --sizes 300,3000
+    python benchmarks/matrix.py --table              # the last run's table, reference cells from the cache
 
 Per row: kpy's wall time and peak RSS at each N, growth t(max N)/t(min N) (linear is the ratio
 of the sizes), the reference's time at 300 and 1000 beside it, and whether the bytes are the same.
@@ -104,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", help="keep generated trees and outputs here")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"reference cache file (default {CACHE})")
     ap.add_argument("--kpy", help="the kpy command to time (default: the kpy beside this Python)")
+    ap.add_argument("--table", action="store_true", help="no runs: print the table of results/matrix.json, "
+                                                         "its reference cells filled from the cache")
     args = ap.parse_args(argv)
+    if args.table:
+        return print_saved_table(args.cache)
     if args.kpy:
         import run
 
@@ -123,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     try:
         for row in args.rows:
-            out: dict = {"row": row, "kpy": {}, "reference": {}, "identical": {}}
+            out: dict = {"row": row, "kpy": {}, "reference": {}, "identical": {}, "trees": {}}
             for n in sorted(set(args.sizes) | (set(args.ref_sizes) if have_ref else set())):
                 overlay = tree(work, row, n)
                 kpy_out, ref_out = work / f"{slug(row)}-{n}.kpy.yaml", work / f"{slug(row)}-{n}.ref.yaml"
@@ -131,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                     cell = best_of([*kpy_command(), "build", *matrix_trees.helm_args(overlay), str(overlay)], kpy_out,
                                    1 if n >= 3000 else args.repeat)
                     out["kpy"][n] = {k: cell[k] for k in ("seconds", "cpu", "peak_mb", "rc", "sha256")}
-                key = f"{row}@{n}@{tree_digest(overlay.parent)}"
+                out["trees"][n] = tree_digest(overlay.parent)
+                key = f"{row}@{n}@{out['trees'][n]}"
                 if have_ref and n in args.ref_sizes and (key in cache or not args.cached_only):
                     ref = reference(overlay, ref_out, cache, key, args.fresh, args.cache, args.ref_timeout)
                     out["reference"][n] = {k: ref[k] for k in ("seconds", "cpu", "peak_mb", "rc", "sha256", "timed_out")
@@ -150,6 +156,25 @@ def main(argv: list[str] | None = None) -> int:
              "rows": rows}, indent=1) + "\n")
     print(table(rows))
     return 0 if all(c["rc"] == 0 for r in rows for c in r["kpy"].values()) else 1
+
+
+def print_saved_table(cache_file: Path) -> int:
+    """The table of the last full kpy run, with whatever the reference cache now holds."""
+    saved = json.loads((RESULTS / "matrix.json").read_text())
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    for out in saved["rows"]:
+        out["kpy"] = {int(n): cell for n, cell in out["kpy"].items()}
+        out["reference"], out["identical"] = {}, {}
+        for n, digest in out.get("trees", {}).items():
+            ref = cache.get(f"{out['row']}@{n}@{digest}")
+            if ref is not None:
+                n = int(n)
+                out["reference"][n] = ref
+                if n in out["kpy"] and not ref.get("timed_out"):
+                    out["identical"][n] = ref["rc"] == 0 and ref["sha256"] == out["kpy"][n]["sha256"]
+    (RESULTS / "matrix.json").write_text(json.dumps(saved, indent=1) + "\n")
+    print(table(saved["rows"]))
+    return 0
 
 
 def growth(out: dict) -> float | None:
