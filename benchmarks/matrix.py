@@ -177,11 +177,12 @@ def print_saved_table(cache_file: Path) -> int:
     return 0
 
 
-def growth(out: dict) -> float | None:
+def growth(out: dict, what: str = "seconds") -> float | None:
+    """kpy's time at the largest N over its time at the smallest (wall, or `cpu`)."""
     kpy = out["kpy"]
-    if len(kpy) < 2:
+    if len(kpy) < 2 or any(what not in cell for cell in kpy.values()):
         return None
-    return kpy[max(kpy)]["seconds"] / kpy[min(kpy)]["seconds"]
+    return kpy[max(kpy)][what] / kpy[min(kpy)][what]
 
 
 def line(out: dict) -> str:
@@ -199,11 +200,11 @@ def line(out: dict) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    """The markdown table of docs/performance.md: kpy's wall time; both sides' CPU time (user +
-    system, which a loaded machine inflates far less than wall time) at N=1000 for the ratio;
-    the reference's CPU time, a lower bound ("> ") where it was stopped."""
-    head = ("| feature | kpy N=300 | kpy N=1000 | kpy N=3000 | growth | peak RSS N=3000 | kpy CPU N=1000 "
-            "| ref CPU N=300 | ref CPU N=1000 | ratio N=1000 (CPU) | same bytes |")
+    """The markdown table of docs/performance.md, in CPU seconds (user + system of the whole
+    process, which a loaded machine inflates far less than wall time; wall times are in
+    results/matrix.json). A reference time with "> " is a lower bound: that run was stopped."""
+    head = ("| feature | kpy N=300 | kpy N=1000 | kpy N=3000 | growth (CPU) | peak RSS N=3000 "
+            "| ref N=300 | ref N=1000 | ratio N=300 | ratio N=1000 | same bytes |")
     lines = [head, "| --- |" + " ---: |" * 9 + " --- |"]
     for out in rows:
         kpy, ref = out["kpy"], out["reference"]
@@ -213,16 +214,19 @@ def table(rows: list[dict]) -> str:
                 return "-"
             return f"{'> ' if cells[n].get('timed_out') else ''}{cells[n][what]:.{3 if cells is kpy else 1}f} s"
 
-        g = growth(out)
-        ratio = "-"
-        if 1000 in ref and 1000 in kpy and "cpu" in ref[1000]:
-            ratio = f"{'> ' if ref[1000].get('timed_out') else ''}{ref[1000]['cpu'] / kpy[1000]['cpu']:.0f}x"
+        g = growth(out, "cpu")
+
+        def ratio(n: int) -> str:
+            if n not in ref or n not in kpy or "cpu" not in ref[n]:
+                return "-"
+            return f"{'> ' if ref[n].get('timed_out') else ''}{ref[n]['cpu'] / kpy[n]['cpu']:.0f}x"
         peak = f"{kpy[3000]['peak_mb']:.0f} MB" if 3000 in kpy else "-"
         same = out["identical"]
         same_text = "yes" if same and all(same.values()) else "NO" if same else "-"
         growth_text = "-" if g is None else f"{g:.1f}x"
-        lines.append(f"| {out['row']} | {t(kpy, 300)} | {t(kpy, 1000)} | {t(kpy, 3000)} | {growth_text} | "
-                     f"{peak} | {t(kpy, 1000, 'cpu')} | {t(ref, 300, 'cpu')} | {t(ref, 1000, 'cpu')} | {ratio} "
+        lines.append(f"| {out['row']} | {t(kpy, 300, 'cpu')} | {t(kpy, 1000, 'cpu')} | {t(kpy, 3000, 'cpu')} | "
+                     f"{growth_text} | "
+                     f"{peak} | {t(ref, 300, 'cpu')} | {t(ref, 1000, 'cpu')} | {ratio(300)} | {ratio(1000)} "
                      f"| {same_text} |")
     return "\n".join(lines)
 
