@@ -12,15 +12,28 @@ if TYPE_CHECKING:
 from kustomize_py.errors import KpyError
 
 __version__ = "0.1.0"
-__all__ = ["KpyError", "build", "BuildResult", "BuildOptions", "__version__"]
+__all__ = ["KpyError", "build", "build_all", "BuildResult", "BuildOptions", "ParseCache", "Symlink", "validate",
+           "__version__"]
 
 if TYPE_CHECKING:
-    from kustomize_py.pipeline import BuildOptions, BuildResult, build
+    from kustomize_py.cache import ParseCache
+    from kustomize_py.filesys import Symlink
+    from kustomize_py.multi import build_all
+    from kustomize_py.options import BuildOptions
+    from kustomize_py.pipeline import BuildResult, build
+
+_LAZY = {"build": "pipeline", "BuildResult": "pipeline", "BuildOptions": "options", "build_all": "multi",
+         "ParseCache": "cache", "Symlink": "filesys"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("build", "BuildResult", "BuildOptions"):
-        from kustomize_py import pipeline as _build_module
+    if name == "validate":  # the package kustomize_py.validate is callable: validate(objects, ...)
+        import kustomize_py.validate
 
-        return getattr(_build_module, name)
-    raise AttributeError(name)
+        return kustomize_py.validate
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(f"kustomize_py.{module}"), name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -16,45 +15,6 @@ FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
 COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
-# Field -> expected shape. Names are matched case-insensitively, as the reference's decoder does.
-FIELDS: dict[str, str] = {
-    "apiVersion": "str",
-    "kind": "str",
-    "metadata": "map",
-    "openapi": "map",
-    "namePrefix": "str",
-    "nameSuffix": "str",
-    "namespace": "str",
-    "commonLabels": "strmap",
-    "labels": "list",
-    "commonAnnotations": "strmap",
-    "patchesStrategicMerge": "strlist",
-    "patchesJson6902": "list",
-    "patches": "list",
-    "images": "list",
-    "imageTags": "list",
-    "replacements": "list",
-    "replicas": "list",
-    "vars": "list",
-    "sortOptions": "map",
-    "resources": "strlist",
-    "components": "strlist",
-    "crds": "strlist",
-    "bases": "strlist",
-    "configMapGenerator": "list",
-    "secretGenerator": "list",
-    "helmGlobals": "map",
-    "helmCharts": "list",
-    "helmChartInflationGenerator": "list",
-    "generatorOptions": "map",
-    "configurations": "strlist",
-    "generators": "strlist",
-    "transformers": "strlist",
-    "validators": "strlist",
-    "buildMetadata": "strlist",
-}
-_BY_LOWER = {k.lower(): k for k in FIELDS}
-
 DEPRECATION_WARNINGS = {
     "bases": "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
     "commonLabels": "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' to update your Kustomization automatically.",
@@ -65,160 +25,238 @@ DEPRECATION_WARNINGS = {
 }
 
 
-# Shapes of structured entries, checked like the reference's strict decoder does (unknown keys and
-# wrong types are errors naming the field). "str" accepts numbers and bools as the decoder would not,
-# but kustomize's YAML-to-JSON step has already made them strings in practice.
-_SELECTOR = {"group": "str", "version": "str", "kind": "str", "name": "str", "namespace": "str",
-             "labelSelector": "str", "annotationSelector": "str"}
-_FIELD_SPEC = {"group": "str", "version": "str", "kind": "str", "path": "str", "create": "bool"}
-ENTRY_SHAPES: dict[str, dict[str, Any]] = {
-    "replicas": {"name": "str", "count": "int"},
-    "images": {"name": "str", "newName": "str", "newTag": "str", "digest": "str", "tagSuffix": "str"},
-    "labels": {"pairs": "strmap", "includeSelectors": "bool", "includeTemplates": "bool",
-               "fields": [_FIELD_SPEC]},
-    "patches": {"path": "str", "patch": "str", "target": _SELECTOR, "options": "boolmap"},
-    "patchesJson6902": {"path": "str", "patch": "str", "jsonOp": "str", "target": _SELECTOR},
-}
-_ENTRY_TYPES = {"replicas": "Replica", "images": "Image", "labels": "Label", "patches": "Patch",
-                "patchesJson6902": "Patch"}  # the Go types, for decode errors
-MAP_SHAPES: dict[str, dict[str, Any]] = {
-    "generatorOptions": {"labels": "strmap", "annotations": "strmap", "disableNameSuffixHash": "bool",
-                         "immutable": "bool"},
-    "sortOptions": {"order": "str", "legacySortOptions": {"orderFirst": "strlist", "orderLast": "strlist"}},
-}
+# The reference's Go types for a kustomization, as data: the one schema every check and the
+# key spelling are derived from. A struct maps each JSON field name to (the embedded structs it is
+# promoted through, its type); a type is a Go scalar name ("string", "bool", "int64", or a string
+# alias such as "types.SortOrder"), a list (`List`), a map (`Map`) or a struct (`Struct`).
+ANY = "interface {}"
 
 
-# The Go struct field names under each field, for `canonical_keys`. A dict is a struct (its keys
-# are field names), a one-item list a list of such structs, MAP a map whose keys are data, None
-# anything else. Only names matter here; types are checked by the shapes above.
-MAP = "map"
-_RESID_NAMES = dict.fromkeys(("group", "version", "kind", "name", "namespace"))
-_SELECTOR_NAMES: dict[str, Any] = {**_RESID_NAMES, "labelSelector": None, "annotationSelector": None}
-_FIELD_OPTIONS = dict.fromkeys(("delimiter", "index", "encoding", "create"))
-_PATCH_NAMES: dict[str, Any] = {"path": None, "patch": None, "target": _SELECTOR_NAMES, "options": MAP}
-_IMAGE_NAMES = dict.fromkeys(("name", "newName", "tagSuffix", "newTag", "digest"))
-_GENERATOR_OPTIONS: dict[str, Any] = {"labels": MAP, "annotations": MAP, "disableNameSuffixHash": None,
-                                      "immutable": None}
-_GENERATOR_NAMES: dict[str, Any] = {
-    **dict.fromkeys(("namespace", "name", "behavior", "literals", "files", "envs", "env")),
-    "options": _GENERATOR_OPTIONS}
-NAMES: dict[str, Any] = {
-    **{field: None for field in FIELDS},
-    "metadata": {"name": None, "namespace": None, "labels": MAP, "annotations": MAP},
-    "openapi": MAP,
-    "commonLabels": MAP,
-    "commonAnnotations": MAP,
-    "labels": [{"pairs": MAP, "includeSelectors": None, "includeTemplates": None,
-                "fields": [{**dict.fromkeys(("group", "version", "kind")), "path": None, "create": None}]}],
-    "patchesJson6902": [_PATCH_NAMES],
-    "patches": [_PATCH_NAMES],
-    "images": [_IMAGE_NAMES],
-    "imageTags": [_IMAGE_NAMES],
-    "replacements": [{"path": None,
-                      "source": {**_RESID_NAMES, "fieldPath": None, "options": _FIELD_OPTIONS},
-                      "targets": [{"select": _SELECTOR_NAMES, "reject": [_SELECTOR_NAMES],
-                                   "fieldPaths": None, "options": _FIELD_OPTIONS}]}],
-    "replicas": [{"name": None, "count": None}],
-    "vars": [{"name": None,
-              "objref": {"apiVersion": None, **_RESID_NAMES},
-              "fieldref": {"fieldPath": None}}],
-    "sortOptions": {"order": None, "legacySortOptions": {"orderFirst": None, "orderLast": None}},
-    "configMapGenerator": [_GENERATOR_NAMES],
-    "secretGenerator": [{**_GENERATOR_NAMES, "type": None}],
-    "helmGlobals": {"chartHome": None, "configHome": None},
-    "helmCharts": [{**dict.fromkeys((
-        "name", "version", "repo", "releaseName", "namespace", "additionalValuesFiles", "valuesFile",
-        "valuesMerge", "includeCRDs", "skipHooks", "apiVersions", "kubeVersion", "nameTemplate",
-        "skipTests", "debug")), "valuesInline": MAP}],
-    "helmChartInflationGenerator": [{**dict.fromkeys((
-        "chartName", "chartVersion", "chartRepoUrl", "chartHome", "chartRepoName", "helmBin", "helmHome",
-        "values", "valuesMerge", "releaseName", "releaseNamespace", "extraArgs")), "valuesLocal": MAP}],
-    "generatorOptions": _GENERATOR_OPTIONS,
-}
+class Struct:
+    __slots__ = ("go", "fields")
+
+    def __init__(self, go: str, *parts: Any, **fields: Any) -> None:
+        """`go` is the type's Go name (`types.Image`); `parts` are embedded structs, promoted."""
+        self.go = go
+        self.fields: dict[str, tuple[tuple[str, ...], Any]] = {}
+        for part in parts:
+            for name, (via, typ) in part.fields.items():
+                self.fields[name] = ((part.go.rpartition(".")[2], *via), typ)
+        self.fields.update({name: ((), typ) for name, typ in fields.items()})
+
+    @property
+    def name(self) -> str:
+        return self.go.rpartition(".")[2]
 
 
-def canonical_keys(value: Any, names: Any) -> Any:
-    """`value` with struct keys spelled as the Go fields they decode into.
+class List:
+    __slots__ = ("item", "go")
 
-    The reference turns the YAML into JSON (keys sorted) and decodes it with encoding/json, which
-    matches a key to a field exactly or else ignoring case: `Pairs:` sets `pairs`. Keys that land
-    on the same field are applied in that sorted order: a scalar or list is replaced, a map gains
-    the entries (a struct the fields) of the later key. Unknown keys are kept for the checks."""
-    if isinstance(names, list):
-        if not isinstance(value, list):
+    def __init__(self, item: Any, pointer: bool = False) -> None:
+        self.item = item
+        self.go = "[]" + ("*" if pointer else "") + _go_name(item)
+
+
+class Map:
+    __slots__ = ("value", "go")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.go = f"map[string]{_go_name(value)}"
+
+
+def _go_name(typ: Any) -> str:
+    return typ if isinstance(typ, str) else typ.go
+
+
+STR, STRS, STRMAP = "string", List("string"), Map("string")
+_GVK = Struct("resid.Gvk", group=STR, version=STR, kind=STR)
+_RESID = Struct("resid.ResId", _GVK, name=STR, namespace=STR)
+_SELECTOR = Struct("types.Selector", _RESID, annotationSelector=STR, labelSelector=STR)
+_FIELD_OPTIONS = Struct("types.FieldOptions", delimiter=STR, index="int", encoding=STR, create="bool")
+_REPLACEMENT = Struct("types.Replacement",
+                      source=Struct("types.SourceSelector", _RESID, fieldPath=STR, options=_FIELD_OPTIONS),
+                      targets=List(Struct("types.TargetSelector", select=_SELECTOR, reject=List(_SELECTOR, True),
+                                          fieldPaths=STRS, options=_FIELD_OPTIONS), True))
+_GENERATOR_OPTIONS = Struct("types.GeneratorOptions", labels=STRMAP, annotations=STRMAP,
+                            disableNameSuffixHash="bool", immutable="bool")
+_GENERATOR_ARGS = Struct("types.GeneratorArgs",
+                         Struct("types.KvPairSources", literals=STRS, files=STRS, envs=STRS, env=STR),
+                         namespace=STR, name=STR, behavior=STR, options=_GENERATOR_OPTIONS)
+_PATCH = Struct("types.Patch", path=STR, patch=STR, target=_SELECTOR, options=Map("bool"))
+_IMAGE = Struct("types.Image", name=STR, newName=STR, tagSuffix=STR, newTag=STR, digest=STR)
+KUSTOMIZATION = Struct(
+    "types.Kustomization",
+    Struct("types.TypeMeta", kind=STR, apiVersion=STR),
+    metadata=Struct("types.ObjectMeta", name=STR, namespace=STR, labels=STRMAP, annotations=STRMAP),
+    openapi=STRMAP,
+    namePrefix=STR,
+    nameSuffix=STR,
+    namespace=STR,
+    commonLabels=STRMAP,
+    labels=List(Struct("types.Label", pairs=STRMAP, includeSelectors="bool", includeTemplates="bool",
+                       fields=List(Struct("types.FieldSpec", _GVK, path=STR, create="bool")))),
+    commonAnnotations=STRMAP,
+    patchesStrategicMerge=List("types.PatchStrategicMerge"),
+    patchesJson6902=List(_PATCH),
+    patches=List(_PATCH),
+    images=List(_IMAGE),
+    imageTags=List(_IMAGE),
+    replacements=List(Struct("types.ReplacementField", _REPLACEMENT, path=STR)),
+    replicas=List(Struct("types.Replica", name=STR, count="int64")),
+    vars=List(Struct("types.Var", name=STR,
+                     objref=Struct("types.Target", _GVK, apiVersion=STR, name=STR, namespace=STR),
+                     fieldref=Struct("types.FieldSelector", fieldPath=STR))),
+    sortOptions=Struct("types.SortOptions", order="types.SortOrder",
+                       legacySortOptions=Struct("types.LegacySortOptions", orderFirst=STRS, orderLast=STRS)),
+    resources=STRS,
+    components=STRS,
+    crds=STRS,
+    bases=STRS,
+    configMapGenerator=List(Struct("types.ConfigMapArgs", _GENERATOR_ARGS)),
+    secretGenerator=List(Struct("types.SecretArgs", _GENERATOR_ARGS, type=STR)),
+    helmGlobals=Struct("types.HelmGlobals", chartHome=STR, configHome=STR),
+    helmCharts=List(Struct(
+        "types.HelmChart", name=STR, version=STR, repo=STR, releaseName=STR, namespace=STR,
+        additionalValuesFiles=STRS, valuesFile=STR, valuesInline=Map(ANY), valuesMerge=STR,
+        includeCRDs="bool", skipHooks="bool", apiVersions=STRS, kubeVersion=STR, nameTemplate=STR,
+        skipTests="bool", debug="bool")),
+    helmChartInflationGenerator=List(Struct(
+        "types.HelmChartArgs", chartName=STR, chartVersion=STR, chartRepoUrl=STR, chartHome=STR,
+        chartRepoName=STR, helmBin=STR, helmHome=STR, values=STR, valuesLocal=Map(ANY), valuesMerge=STR,
+        releaseName=STR, releaseNamespace=STR, extraArgs=STRS)),
+    generatorOptions=_GENERATOR_OPTIONS,
+    configurations=STRS,
+    generators=STRS,
+    transformers=STRS,
+    validators=STRS,
+    buildMetadata=STRS,
+)
+FIELDS = tuple(KUSTOMIZATION.fields)  # the top-level field names
+
+
+class _Decoder:
+    """Decodes a parsed kustomization into the schema as the reference does: it turns the YAML into
+    JSON (map keys sorted) and decodes that with encoding/json, unknown fields refused. A key names
+    a field exactly or else ignoring case (`Pairs:` sets `pairs`); keys landing on one field apply
+    in sorted order (a scalar or list is replaced, a map or struct gains the later key's entries).
+    The first problem in that order is the reference's error."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, message: str, field: str = "") -> KustomizationError:
+        return KustomizationError(f"invalid Kustomization: json: {message}", path=self.path, field=field or None)
+
+    def mismatch(self, value: Any, typ: Any, struct: str, where: tuple[str, ...]) -> KustomizationError:
+        kind = _json_kind(value)
+        if kind == "number" and _go_name(typ) in ("int", "int64"):
+            kind = f"number {_go_number(value)}"
+        go = _go_name(typ)
+        if isinstance(typ, Struct):
+            go = typ.go  # a pointer is reported as what it points to
+        return self.fail(f"cannot unmarshal {kind} into Go struct field {struct}.{'.'.join(where)} of type {go}",
+                         ".".join(w for w in where if not w[:1].isupper()))
+
+    def decode(self, value: Any, typ: Any, struct: str, where: tuple[str, ...]) -> Any:
+        if value is None or typ == ANY:
             return value
-        return [canonical_keys(item, names[0]) for item in value]
-    if not isinstance(names, dict) or not isinstance(value, dict):
+        if isinstance(typ, Struct):
+            if not isinstance(value, dict):
+                raise self.mismatch(value, typ, struct, where)
+            return self.struct(value, typ, where)
+        if isinstance(typ, List):
+            if not isinstance(value, list):
+                raise self.mismatch(value, typ, struct, where)
+            item = typ.item
+            if isinstance(item, Struct):  # a null entry decodes as an empty struct
+                return [self.decode({} if v is None else v, item, struct, where) for v in value]
+            return [self.decode(v, item, struct, where) for v in value]
+        if isinstance(typ, Map):
+            if not isinstance(value, dict):
+                raise self.mismatch(value, typ, struct, where)
+            out = {}
+            for key in sorted(value, key=_json_key):
+                out[_json_key(key)] = self.decode(value[key], typ.value, struct, where)
+            if typ.value == "string":  # a null value decodes as ""
+                out = {k: "" if v is None else v for k, v in out.items()}
+            return {_json_key(k): out[_json_key(k)] for k in value}
+        if typ == "bool":
+            ok = isinstance(value, bool)
+        elif typ in ("int", "int64"):
+            ok = isinstance(value, int) and not isinstance(value, bool) or (
+                isinstance(value, float) and value.is_integer() and abs(value) < 1e21)
+            if ok:
+                return int(value)
+        else:  # a string type
+            ok = isinstance(value, str)
+        if not ok:
+            raise self.mismatch(value, typ, struct, where)
         return value
-    lower = {n.lower(): n for n in names}
-    canon = {key: key if key in names else lower.get(str(key).lower(), key) for key in value}
-    decoded: dict[Any, Any] = {}
-    for key in sorted(value, key=str):
-        field = canon[key]
-        item = canonical_keys(value[key], names.get(field))
-        if field in decoded:
-            item = _decode_into(decoded[field], item, names.get(field))
-        decoded[field] = item
-    return {canon[key]: decoded[canon[key]] for key in value}  # the file's order, for messages
+
+    def struct(self, value: dict[Any, Any], typ: Struct, where: tuple[str, ...]) -> dict[str, Any]:
+        lower = {name.lower(): name for name in typ.fields}
+        canon = {}
+        for key in value:
+            text = _json_key(key)
+            canon[key] = text if text in typ.fields else lower.get(text.lower())
+        decoded: dict[str, Any] = {}
+        for key in sorted(value, key=_json_key):
+            field = canon[key]
+            if field is None:
+                err = self.fail(f"unknown field {_go_quote(_json_key(key))}", ".".join(where))
+                if not where:  # a top-level key: its line is known (the text stays the reference's)
+                    err.locate(field=_json_key(key))
+                raise err
+            via, ftyp = typ.fields[field]
+            item = self.decode(value[key], ftyp, typ.name, (*where, *via, field))
+            if field in decoded:
+                item = _decode_into(decoded[field], item, ftyp)
+            decoded[field] = item
+        return {canon[key]: decoded[canon[key]] for key in value}  # the file's order, for messages
 
 
-def _decode_into(old: Any, new: Any, names: Any) -> Any:
+def _json_key(key: Any) -> str:
+    """A YAML map key as the reference's YAML-to-JSON step spells it."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        return _go_number(key)
+    return "null" if key is None else str(key)
+
+
+def _go_number(value: Any) -> str:
+    """A number as Go's encoding/json writes it (what its error messages quote)."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        if 1e-6 <= abs(value) < 1e21:
+            return repr(value)
+        mant, _, exp = f"{value!r}".partition("e")
+        return f"{mant}e{exp[0]}{exp[1:].lstrip('0') or '0'}" if exp[0] in "+-" else f"{mant}e+{exp}"
+    return str(value)
+
+
+def _go_quote(text: str) -> str:
+    from kustomize_py.errors import go_quote
+
+    return go_quote(text)
+
+
+def _decode_into(old: Any, new: Any, typ: Any) -> Any:
     """What encoding/json leaves when a second key decodes into an already set field."""
     if not isinstance(old, dict) or not isinstance(new, dict):
         return new
-    if names == MAP:
+    if isinstance(typ, Map):
         return {**old, **new}
-    if isinstance(names, dict):
+    if isinstance(typ, Struct):
         merged = dict(old)
         for key, item in new.items():
-            merged[key] = _decode_into(merged[key], item, names.get(key)) if key in merged else item
+            merged[key] = _decode_into(merged[key], item, typ.fields[key][1]) if key in merged else item
         return merged
     return new
-
-
-def _check_shape(value: Any, shape: Any, where: str, path: str) -> None:
-    def bad(expected: str) -> KustomizationError:
-        return KustomizationError(f"invalid Kustomization: {where} must be {expected}", path=path, field=where)
-
-    if value is None:
-        return
-    if isinstance(shape, list):
-        if not isinstance(value, list):
-            raise bad("a list")
-        for i, item in enumerate(value):
-            _check_shape(item, shape[0], f"{where}[{i}]", path)
-    elif isinstance(shape, dict):
-        if not isinstance(value, dict):
-            raise bad("a mapping")
-        lower = {k.lower(): k for k in shape}
-        for key, item in value.items():
-            canon = key if key in shape else lower.get(str(key).lower())
-            if canon is None:
-                raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"',
-                                         path=path, field=where)
-            _check_shape(item, shape[canon], f"{where}.{canon}", path)
-    elif shape == "str":
-        if not isinstance(value, str):
-            raise _unmarshal(value, where, "string", path)
-    elif shape == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _unmarshal(value, where, "int64", path)
-    elif shape == "bool":
-        if not isinstance(value, bool):
-            raise bad("true or false")
-    elif shape in ("strmap", "boolmap"):
-        if not isinstance(value, dict):
-            raise bad("a mapping")
-        for key, item in value.items():
-            if item is None:
-                continue
-            if shape == "strmap" and not isinstance(item, str):
-                raise _unmarshal(item, where, "string", path, field=f"{where}.{key}")
-            if shape == "boolmap" and not isinstance(item, bool):
-                raise _unmarshal(item, where, "bool", path, field=f"{where}.{key}")
-    elif shape == "strlist":
-        if not isinstance(value, list) or any(isinstance(x, (dict, list)) for x in value):
-            raise bad("a list of strings")
 
 
 def _json_kind(value: Any) -> str:
@@ -231,13 +269,6 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
-
-
-def _unmarshal(value: Any, where: str, go_type: str, path: str, field: str | None = None) -> KustomizationError:
-    """The reference's strict-decoding error, e.g. `cannot unmarshal number into ... of type string`."""
-    return KustomizationError(
-        f"invalid Kustomization: json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
-        f"of type {go_type}", path=path, field=field or where.removeprefix("Kustomization."))
 
 
 class Kustomization(Record):
@@ -261,21 +292,30 @@ class Kustomization(Record):
 
 def find_file(loader: Loader) -> str:
     """The name of the one kustomization file in the loader's root."""
-    found = [n for n in FILE_NAMES if os.path.isfile(loader.join(n))]
+    found = [n for n in FILE_NAMES if loader.is_file(n)]
     if not found:
         raise KustomizationError(
             f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
-        )
+        ).locate(path=loader.root)
     if len(found) > 1:
-        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}")
+        raise KustomizationError(f"Found multiple kustomization files under: {loader.root}").locate(path=loader.root)
     return found[0]
 
 
 _YN = __import__("re").compile(r"^(?:y|Y|n|N)$")
+_GO_FLOAT = __import__("re").compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
 def _as_text(loader: Any, node: Any) -> str:
     return loader.construct_yaml_str(node)
+
+
+def _number_unless_sexagesimal(loader: Any, node: Any) -> Any:
+    if ":" in node.value:
+        return loader.construct_yaml_str(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
 
 
 def _go_yaml_v2_bool(loader: Any, node: Any) -> bool:
@@ -301,7 +341,12 @@ def _parse(data: bytes, path: str) -> list[Any]:
     _Loader.add_constructor("tag:yaml.org,2002:bool", _go_yaml_v2_bool)
     # PyYAML resolves a plain `=` to YAML 1.1's !!value type, which go-yaml v2 reads as text
     _Loader.add_constructor("tag:yaml.org,2002:value", _as_text)
+    # YAML 1.1's sexagesimal numbers (`1:30`) are text to go-yaml v2
+    _Loader.add_constructor("tag:yaml.org,2002:int", _number_unless_sexagesimal)
+    _Loader.add_constructor("tag:yaml.org,2002:float", _number_unless_sexagesimal)
     _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YN, list("yYnN"))
+    # go-yaml v2 also reads `1e30` (no dot) as a float, where YAML 1.1 has a string
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _GO_FLOAT, list("-+.0123456789"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -330,12 +375,7 @@ def load(loader: Loader) -> Kustomization:
 
 
 def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomization:
-    fields: dict[str, Any] = {}
-    for key in raw:
-        if not (FIELDS.get(key) and key or _BY_LOWER.get(str(key).lower())):
-            raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"', path=path)
-    for key, value in canonical_keys(raw, NAMES).items():
-        fields[key] = _check(key, value, path)
+    fields = _Decoder(path).struct(raw, KUSTOMIZATION, ())
     warnings = [DEPRECATION_WARNINGS[f] for f in DEPRECATION_WARNINGS if fields.get(f) is not None]
     _fix(fields)
     if _is_empty(fields):
@@ -349,52 +389,12 @@ def from_dict(raw: dict[str, Any], path: str = "<kustomization>") -> Kustomizati
     if api and api != want:
         errs.append(f"apiVersion for {kind or 'Kustomization'} should be {want}")
     if errs:
-        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path)
+        raise KustomizationError("Failed to read kustomization file:\n" + "\n".join(errs), path=path).locate(
+            field="kind" if errs[0].startswith("kind") else "apiVersion")
     fields.setdefault("kind", "Kustomization")
     if not fields["kind"]:
         fields["kind"] = "Kustomization"
     return Kustomization(path, fields, warnings)
-
-
-def _check(name: str, value: Any, path: str) -> Any:
-    shape = FIELDS[name]
-    if value is None:
-        return None
-    ok = {
-        "str": lambda v: isinstance(v, str),
-        "map": lambda v: isinstance(v, dict),
-        "strmap": lambda v: isinstance(v, dict),
-        "list": lambda v: isinstance(v, list),
-        "strlist": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-    }[shape](value)
-    if shape == "str" and not isinstance(value, str):
-        raise _unmarshal(value, f"Kustomization.{name}", "string", path)
-    if not ok:
-        expected = {"str": "a string", "map": "a mapping", "strmap": "a mapping of strings",
-                    "list": "a list", "strlist": "a list of strings"}[shape]
-        raise KustomizationError(f"invalid Kustomization: field {name} must be {expected}", path=path, field=name)
-    if shape == "strmap":
-        for k, v in value.items():
-            if v is not None and not isinstance(v, str):
-                raise _unmarshal(v, f"Kustomization.{name}", "string", path, field=f"{name}.{k}")
-        return {str(k): _scalar_str(v) for k, v in value.items()}
-    if name in ENTRY_SHAPES:
-        value = [{} if v is None else v for v in value]  # a null entry decodes as an empty struct
-        for item in value:
-            if not isinstance(item, dict):
-                raise _unmarshal(item, f"Kustomization.{name}", f"types.{_ENTRY_TYPES[name]}", path)
-        _check_shape(value, [ENTRY_SHAPES[name]], name, path)
-    elif name in MAP_SHAPES:
-        _check_shape(value, MAP_SHAPES[name], name, path)
-    return value
-
-
-def _scalar_str(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return ""
-    return str(v)
 
 
 def _is_empty(fields: dict[str, Any]) -> bool:

@@ -4,14 +4,22 @@ Under the default root-only restrictor, every file a kustomization names (resour
 generator sources, env files, configurations, ...) must resolve, symlinks followed, inside the
 kustomization's own directory. Directories named in `resources`/`components` are new roots and
 may sit anywhere (that is how `../base` works), but they must exist.
+
+Every file access goes through the loader's filesystem (filesys.py: the disk, or an in-memory
+tree where the same restrictions and symlink rules apply).
 """
 
 from __future__ import annotations
 
 import os
 
-from kustomize_py.errors import CycleError, KpyError, LoadRestrictionError
+from kustomize_py.errors import CycleError, LoadError, LoadRestrictionError
+from kustomize_py.filesys import DISK
 from kustomize_py.record import FrozenRecord
+
+TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
+if TYPE_CHECKING:
+    from kustomize_py.filesys import FileSystem
 
 ROOT_ONLY = "LoadRestrictionsRootOnly"
 NONE = "LoadRestrictionsNone"
@@ -24,28 +32,33 @@ class Loader(FrozenRecord):
     Paths are plain strings handled with os.path: pathlib costs a few milliseconds of start-up,
     which matters when a small overlay is built in a fresh process."""
 
-    __slots__ = _fields = ("root", "restrictor", "parents")
+    __slots__ = _fields = ("root", "restrictor", "parents", "fs")
 
     root: str
     restrictor: str
     parents: tuple[str, ...]  # roots of the kustomizations that led here (cycle detection)
+    fs: FileSystem
 
-    def __init__(self, root: str, restrictor: str = ROOT_ONLY, parents: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: str, restrictor: str = ROOT_ONLY, parents: tuple[str, ...] = (),
+                 fs: FileSystem = DISK) -> None:
         object.__setattr__(self, "root", root)
         object.__setattr__(self, "restrictor", restrictor)
         object.__setattr__(self, "parents", parents)
+        object.__setattr__(self, "fs", fs)
 
     @classmethod
-    def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY) -> Loader:
+    def at(cls, directory: str | os.PathLike[str], restrictor: str = ROOT_ONLY, fs: FileSystem = DISK) -> Loader:
         if restrictor not in RESTRICTORS:
-            raise KpyError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
+            raise ValueError(f"unknown load restrictor {restrictor!r}; use one of {', '.join(RESTRICTORS)}")
         path = tidy(os.fspath(directory))
-        if not os.path.exists(path):
-            raise KpyError(f"must build at directory: not a valid directory: {missing(path)}")
-        real = os.path.realpath(path)
-        if not os.path.isdir(real):
-            raise KpyError(f"'{path}' must be a directory")
-        return cls(real, restrictor)
+        if fs.in_memory:
+            path = fs.abspath(path)
+        if not fs.exists(path):
+            raise LoadError(f"must build at directory: not a valid directory: {missing(path, fs)}").locate(path=path)
+        real = fs.realpath(path)
+        if not fs.is_dir(real):
+            raise LoadError(f"'{path}' must be a directory").locate(path=path)
+        return cls(real, restrictor, fs=fs)
 
     def join(self, rel: str) -> str:
         """`rel` under the root (or `rel` itself when absolute), tidied but not resolved."""
@@ -54,7 +67,7 @@ class Loader(FrozenRecord):
     def resolve(self, rel: str) -> str:
         """The real path of `rel`, checked against the load restriction (it need not exist)."""
         joined = self.join(rel)
-        real = os.path.realpath(joined)
+        real = self.fs.realpath(joined)
         if self.restrictor == ROOT_ONLY and not within(real, self.root):
             # the reference names the path as joined and cleaned, not where its links lead
             raise LoadRestrictionError(
@@ -69,59 +82,63 @@ class Loader(FrozenRecord):
     def read_resolved(self, rel: str) -> tuple[str, bytes]:
         """(real path, bytes) of file `rel`: the path checked by the load restriction comes along."""
         joined = self.join(rel)
+        fs = self.fs
         if self.restrictor == ROOT_ONLY:  # the reference's restrictor resolves links before the
-            if not os.path.exists(joined):  # root check, and refuses a directory even outside it
-                raise KpyError(missing(os.path.normpath(joined)))
-            if os.path.isdir(joined):
-                raise KpyError(f"'{os.path.normpath(joined)}' must resolve to a file")
-        elif os.path.isdir(joined):
-            raise KpyError(f"read {os.path.normpath(joined)}: is a directory")
+            if not fs.exists(joined):  # root check, and refuses a directory even outside it
+                raise LoadError(missing(os.path.normpath(joined), fs)).locate(path=joined)
+            if fs.is_dir(joined):
+                raise LoadError(f"'{os.path.normpath(joined)}' must resolve to a file").locate(path=joined)
+        elif fs.is_dir(joined):
+            raise LoadError(f"read {os.path.normpath(joined)}: is a directory").locate(path=joined)
         real = self.resolve(rel)
         try:
-            with open(real, "rb") as handle:
-                return real, handle.read()
+            return real, fs.read_bytes(real)
         except FileNotFoundError:
-            raise KpyError(missing(os.path.normpath(joined))) from None
+            raise LoadError(missing(os.path.normpath(joined), fs)).locate(path=joined) from None
         except OSError as err:
-            raise KpyError(f"cannot read '{rel}': {err.strerror}") from None
+            raise LoadError(f"cannot read '{rel}': {err.strerror}").locate(path=joined) from None
 
     def read_text(self, rel: str) -> str:
         data = self.read_bytes(rel)
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            raise KpyError(f"file '{rel}' is not valid UTF-8", path=self.root) from None
+            raise LoadError(f"file '{rel}' is not valid UTF-8", path=self.root).locate(path=self.join(rel)) from None
 
     def is_dir(self, rel: str) -> bool:
-        return os.path.isdir(self.join(rel))
+        return self.fs.is_dir(self.join(rel))
+
+    def is_file(self, rel: str) -> bool:
+        return self.fs.is_file(self.join(rel))
 
     def child(self, rel: str) -> Loader:
         """A loader rooted at directory `rel` (a base or component), refusing cycles."""
         if not rel:
-            raise KpyError("new root cannot be empty")
+            raise LoadError("new root cannot be empty")
         if os.path.isabs(rel):
-            raise KpyError(f"new root '{rel}' cannot be absolute")
+            raise LoadError(f"new root '{rel}' cannot be absolute")
         joined = self.join(rel)
-        real = os.path.realpath(joined)
-        if not os.path.isdir(real):
-            if os.path.exists(real):  # a file: kyaml's ConfirmDir words, the path cleaned
-                raise KpyError(f"must build at directory: '{os.path.normpath(joined)}': file is not directory")
-            raise KpyError(f"must build at directory: not a valid directory: {missing(os.path.normpath(joined))}")
+        fs = self.fs
+        real = fs.realpath(joined)
+        if not fs.is_dir(real):
+            if fs.exists(real):  # a file: kyaml's ConfirmDir words, the path cleaned
+                raise LoadError(f"must build at directory: '{os.path.normpath(joined)}': file is not directory")
+            raise LoadError(f"must build at directory: not a valid directory: {missing(os.path.normpath(joined), fs)}")
         for visited in (self.root, *self.parents):
             if within(visited, real):
                 raise CycleError(f"cycle detected: candidate root '{real}' contains visited root '{visited}'")
-        return Loader(real, self.restrictor, (self.root, *self.parents))
+        return Loader(real, self.restrictor, (self.root, *self.parents), fs)
 
 
-def missing(path: str) -> str:
+def missing(path: str, fs: FileSystem = DISK) -> str:
     """The reference's words for a path that does not exist: the first missing component is the one
     Go's EvalSymlinks fails to lstat (printed absolute)."""
-    absolute = os.path.abspath(path)
+    absolute = fs.abspath(path)
     parts = absolute.split("/")
     first = absolute
     for end in range(2, len(parts) + 1):
         prefix = "/".join(parts[:end])
-        if not os.path.lexists(prefix):
+        if not fs.lexists(prefix):
             first = prefix
             break
     return f"evalsymlink failure on '{path}' : lstat {first}: no such file or directory"

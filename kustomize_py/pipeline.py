@@ -4,44 +4,35 @@ top only) add name hashes, fix name references, resolve vars, drop local configs
 from __future__ import annotations
 
 import os
-import sys
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from typing import Any
 
-from kustomize_py.errors import KpyError, KustomizationError, LoadRestrictionError, YamlError, go_quote
+    from kustomize_py.cache import ParseCache
+    from kustomize_py.filesys import FileSystem, Symlink
+    from kustomize_py.options import LoadRestrictor
+
+from kustomize_py.errors import (
+    GeneratorError,
+    KpyError,
+    KustomizationError,
+    LoadRestrictionError,
+    RemoteError,
+    YamlError,
+    go_quote,
+)
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
+from kustomize_py.filesys import DISK, MemoryFS
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
-from kustomize_py.loader import ROOT_ONLY, Loader
+from kustomize_py.loader import Loader
+from kustomize_py.options import BuildOptions, BuildState
 from kustomize_py.record import Record
 from kustomize_py.resource import Resource
 from kustomize_py.resources import ResourceList, from_documents
-from kustomize_py.yaml.load import load_all, plain_copy
-
-
-class BuildOptions(Record):
-    __slots__ = _fields = ("load_restrictor", "enable_helm", "helm_command", "warn", "schema",
-                           "schema_chosen", "crd_merge_keys", "helm_kube_version", "helm_api_versions",
-                           "helm_debug")
-
-    def __init__(self, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False, helm_command: str = "helm",
-                 warn: Any = None, schema: Any = None, schema_chosen: bool = False,
-                 crd_merge_keys: bool = False, *, helm_kube_version: str = "",
-                 helm_api_versions: tuple[str, ...] = (), helm_debug: bool = False) -> None:
-        self.load_restrictor = load_restrictor
-        self.enable_helm = enable_helm
-        self.helm_command = helm_command
-        self.warn = warn  # callable(str) for deprecation warnings; default: stderr
-        self.schema = schema  # strategic-merge schema; the reference keeps one per build (`openapi:`)
-        self.schema_chosen = schema_chosen  # set by an explicit `openapi:` field
-        self.crd_merge_keys = crd_merge_keys  # kpy-only: merge custom-resource lists by the CRDs' list-map-keys
-        # the reference's --helm-kube-version, --helm-api-versions and --helm-debug: defaults for
-        # charts that set no kubeVersion/apiVersions of their own, debug for all (transformers/helm.py)
-        self.helm_kube_version = helm_kube_version
-        self.helm_api_versions: Any = helm_api_versions  # becomes helm's shared-array model on first use
-        self.helm_debug = helm_debug
+from kustomize_py.yaml.load import load_all
 
 
 class BuildResult(Record):
@@ -99,7 +90,7 @@ class Target(Record):
 
     __slots__ = _fields = ("loader", "kustomization", "options", "build_metadata", "origin_path")
 
-    def __init__(self, loader: Loader, kustomization: Kustomization, options: BuildOptions,
+    def __init__(self, loader: Loader, kustomization: Kustomization, options: BuildState,
                  build_metadata: list[str], origin_path: str | None) -> None:
         self.loader = loader
         self.kustomization = kustomization
@@ -122,19 +113,24 @@ class Target(Record):
         return {"configuredIn": configured_in, "configuredBy": {"apiVersion": api_version, "kind": kind}}
 
     @classmethod
-    def at(cls, loader: Loader, options: BuildOptions, build_metadata: list[str] | None = None,
+    def at(cls, loader: Loader, options: BuildState | BuildOptions, build_metadata: list[str] | None = None,
            origin_path: str | None = None) -> Target:
+        state = BuildState.of(options)
         k = load_kustomization(loader)
-        warn = options.warn or (lambda msg: print(msg, file=sys.stderr))
         for msg in k.warnings:
-            warn(msg)
+            state.warn(msg)
         meta = build_metadata if build_metadata is not None else list(k.get("buildMetadata", []))
-        return cls(loader, k, options, meta, origin_path)
+        return cls(loader, k, state, meta, origin_path)
 
     # -- accumulation -------------------------------------------------------------------------
 
     def accumulate(self, ra: Accumulator | None = None) -> Accumulator:
-        ra = ra if ra is not None else Accumulator()
+        try:
+            return self._accumulate(ra if ra is not None else Accumulator())
+        except KpyError as err:  # a failure with no place of its own is this kustomization's
+            raise err.locate(path=self.kustomization.path)
+
+    def _accumulate(self, ra: Accumulator) -> Accumulator:
         k = self.kustomization
         self._accumulate_resources(ra, k.get("resources", []))
         self._merge_configurations(ra)
@@ -143,13 +139,17 @@ class Target(Record):
             try:
                 ra = self._accumulate_component(ra, path)
             except KpyError as err:
-                raise type(err)(f"accumulating components: {err.message}", path=err.path, field=err.field) from None
+                raise self._at_entry(err, "components", path).reworded(
+                    f"accumulating components: {err.message}") from None
         self._run_transformers(ra)
         self._run_validators(ra)
         if k.get("vars"):
             from kustomize_py.transformers.vars import merge_vars
 
-            merge_vars(ra, k.get("vars"), k.path)
+            try:
+                merge_vars(ra, k.get("vars"), k.path)
+            except KpyError as err:
+                raise err.locate(path=k.path, field="vars")
         return ra
 
     def _accumulate_resources(self, ra: Accumulator, paths: list[str]) -> None:
@@ -165,30 +165,37 @@ class Target(Record):
                 except KpyError as dir_err:
                     cause = file_err.cause
                     if file_err.malformed:
-                        raise type(cause)(f"accumulating resources from '{path}': {cause.message}",
-                                          path=cause.path, field=cause.field) from None
+                        raise cause.reworded(f"accumulating resources from '{path}': {cause.message}") from None
                     cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
-                    raise cls(f"accumulating resources: accumulation err='accumulating resources from "
-                              f"'{path}': {cause.message}': {dir_err.message}",
-                              path=dir_err.path or self.loader.root) from None
+                    raise self._at_entry(dir_err, "resources", path).reworded(
+                        f"accumulating resources: accumulation err='accumulating resources from "
+                        f"'{path}': {cause.message}': {dir_err.message}", cls,
+                        default_path=self.loader.root) from None
                 continue
             ra.resources.append_all(resources)
+
+    def _at_entry(self, err: KpyError, field: str, entry: str) -> KpyError:
+        """`err` placed at the `field` entry `entry` of this kustomization, unless it came from
+        deeper down (a file of its own; a directory without its kustomization file is placed here)."""
+        if err.path is None or (err.field is None and self.loader.fs.is_dir(err.path)):
+            line, column = _position(self.loader.fs, self.kustomization.path, field, entry)
+            err.locate(path=self.kustomization.path, field=field, line=line, column=column)
+        return err
 
     def _read_resource_file(self, path: str) -> list[Resource]:
         try:
             source, data = self.loader.read_resolved(path)
         except KpyError as err:
             raise _NotAFile(err, malformed=False) from None
-        cached = _DOC_CACHE.get((source, data)) if _DOC_CACHE is not None else None
-        if cached is not None:
-            docs = plain_copy(cached, keep_marks=True)
-        else:
+        cache = self.options.cache
+        docs = cache.get(source, data) if cache is not None else None
+        if docs is None:
             try:
                 docs = load_all(data, source, folded=True)
             except YamlError as err:
                 raise _NotAFile(err, malformed=True) from None
-            if _DOC_CACHE is not None:
-                _DOC_CACHE[(source, data)] = plain_copy(docs, keep_marks=True)
+            if cache is not None:
+                cache.put(source, data, docs)
         resources = from_documents(docs, source, data)
         for res in resources:
             res.origin = self._origin_for(path)
@@ -207,12 +214,11 @@ class Target(Record):
         try:
             loader = self.loader.child(path)
         except KpyError as err:
-            raise type(err)(f"loader.New {go_quote(err.message)}", path=err.path, field=err.field) from None
+            raise err.reworded(f"loader.New {go_quote(err.message)}") from None
         try:
             return self._accumulate_directory(ra, path, component=True, loader=loader)
         except KpyError as err:
-            raise type(err)(f"accumulateDirectory: {go_quote(err.message)}", path=err.path,
-                            field=err.field) from None
+            raise err.reworded(f"accumulateDirectory: {go_quote(err.message)}") from None
 
     def _accumulate_directory(self, ra: Accumulator, path: str, component: bool,
                               loader: Loader | None = None) -> Accumulator:
@@ -221,7 +227,8 @@ class Target(Record):
         try:
             sub = Target.at(loader, self.options, self.build_metadata, origin)
         except KpyError as err:
-            raise type(err)(f"couldn't make target for path '{loader.root}': {err.message}", path=err.path) from None
+            raise err.reworded(f"couldn't make target for path '{loader.root}': {err.message}",
+                               keep_field=False) from None
         _set_openapi(sub)
         if component and not sub.kustomization.is_component:
             raise KustomizationError(
@@ -231,8 +238,7 @@ class Target(Record):
         try:
             sub_ra = sub.accumulate(ra) if component else sub.accumulate()
         except KpyError as err:
-            raise type(err)(f"recursed accumulation of path '{loader.root}': {err.message}", path=err.path,
-                            field=err.field) from None
+            raise err.reworded(f"recursed accumulation of path '{loader.root}': {err.message}") from None
         if component:
             fresh = Accumulator(config=sub_ra.config)
             fresh.resources = sub_ra.resources
@@ -244,6 +250,11 @@ class Target(Record):
     def _accumulate_remote(self, ra: Accumulator, url: str, component: bool = False) -> Accumulator:
         from kustomize_py import remote
 
+        if not _remote_allowed(self.options, self.loader.fs):
+            field = "components" if component else "resources"
+            line, column = _position(self.loader.fs, self.kustomization.path, field, url)
+            raise RemoteError(_remote_refused(remote.redact(url), self.loader.fs), path=self.kustomization.path,
+                              field=field, line=line, column=column)
         return remote.accumulate(self, ra, url, component)
 
     def _merge_configurations(self, ra: Accumulator) -> None:
@@ -279,6 +290,10 @@ class Target(Record):
         if k.get("helmCharts") or k.get("helmChartInflationGenerator"):
             from kustomize_py.transformers.helm import run_helm
 
+            if self.options.enable_helm and self.loader.fs.in_memory:
+                raise GeneratorError("helm charts are inflated by the helm program, which reads them from disk: "
+                                     "build this kustomization from a directory", path=k.path,
+                                     field="helmCharts" if k.get("helmCharts") else "helmChartInflationGenerator")
             run_helm(self, ra)
         if k.get("generators"):
             from kustomize_py.transformers.plugins import run_generator_plugins
@@ -299,28 +314,6 @@ class Target(Record):
             from kustomize_py.transformers.plugins import run_validator_plugins
 
             run_validator_plugins(self, ra)
-
-
-# Parsed resource files by (real path, content), kept only while `shared_parse_cache()` is active
-# (rendering many overlays that share bases); entries are copied on the way in and out.
-_DOC_CACHE: dict[tuple[str, bytes], list[Any]] | None = None
-
-
-class shared_parse_cache:
-    """Within this block, a resource file read twice with the same bytes is parsed only once.
-
-    A small context manager class rather than contextlib's decorator: contextlib is not
-    otherwise imported by a plain build, and start-up time counts."""
-
-    def __enter__(self) -> None:
-        global _DOC_CACHE
-        self.outer = _DOC_CACHE
-        if self.outer is None:
-            _DOC_CACHE = {}
-
-    def __exit__(self, *exc: object) -> None:
-        global _DOC_CACHE
-        _DOC_CACHE = self.outer
 
 
 class _NotAFile(Exception):
@@ -353,34 +346,93 @@ def _set_openapi(target: Target, top: bool = False) -> None:
         set_openapi(target, top)
 
 
-def build(path: str | os.PathLike[str], *, load_restrictor: str = ROOT_ONLY, enable_helm: bool = False,
-          helm_command: str = "helm", warn: Any = None, crd_merge_keys: bool = False,
-          helm_kube_version: str = "", helm_api_versions: tuple[str, ...] = (),
-          helm_debug: bool = False) -> BuildResult:
+def _remote_allowed(options: BuildState, fs: FileSystem) -> bool:
+    return options.allow_remote if options.allow_remote is not None else not fs.in_memory
+
+
+def _remote_refused(url: str, fs: FileSystem) -> str:
+    why = "an in-memory build fetches nothing unless allow_remote=True" if fs.in_memory else "allow_remote=False"
+    return f"remote '{url}' refused: {why}"
+
+
+def _position(fs: FileSystem, path: str, field: str | None, entry: str | None = None) -> tuple[int | None, int | None]:
+    """(line, column) of `field` (or of its list entry `entry`) in the file `path`, when found."""
+    if not field:
+        return None, None
+    try:
+        data = fs.read_bytes(path)
+    except OSError:
+        return None, None
+    from kustomize_py.locate import find
+
+    return find(data, field, entry) or (None, None)
+
+
+def _place(err: KpyError, fs: FileSystem) -> KpyError:
+    """Add the line and column of the error's field, when its file says where that is."""
+    if err.line is None and err.path and err.field:
+        line, column = _position(fs, err.path, err.field)
+        err.locate(line=line, column=column)
+    return err
+
+
+def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Symlink] | MemoryFS | None = None,
+          options: BuildOptions | None = None, cache: ParseCache | None = None,
+          load_restrictor: LoadRestrictor | None = None, enable_helm: bool | None = None,
+          helm_command: str | None = None, helm_kube_version: str | None = None,
+          helm_api_versions: tuple[str, ...] | list[str] | None = None, helm_debug: bool | None = None,
+          crd_merge_keys: bool | None = None, reorder: str | None = None,
+          managed_by_label: bool | None = None, enable_alpha_plugins: bool | None = None,
+          allow_remote: bool | None = None, warn: Callable[[str], None] | None = None) -> BuildResult:
     """Build the kustomization at `path` exactly like `kustomize build` (v5.6.0).
 
-    The helm_* settings are the reference's --helm-kube-version, --helm-api-versions and
-    --helm-debug: when given they win over every chart's own kubeVersion, apiVersions and debug.
-    `crd_merge_keys` (off by default, not in the reference): strategic-merge patches to custom
-    resources merge lists by the `x-kubernetes-list-map-keys` of CRDs present in the build.
+    `files`: build from memory instead of disk: a mapping of relative paths to file contents
+    (str or bytes, or `filesys.Symlink`), in which `path` names a directory; nothing is read
+    from disk. `options`: a BuildOptions (every option is documented there); each keyword
+    argument after it is a shorthand that overrides that one option (None: left as `options`
+    has it). `cache`: a ParseCache
+    shared with other builds (resource files read again with the same bytes are not re-parsed).
     """
-    options = BuildOptions(load_restrictor, enable_helm, helm_command, warn, crd_merge_keys=crd_merge_keys,
-                           helm_kube_version=helm_kube_version, helm_api_versions=tuple(helm_api_versions),
-                           helm_debug=helm_debug)
+    shorthands = {name: value for name, value in (
+        ("load_restrictor", load_restrictor), ("enable_helm", enable_helm), ("helm_command", helm_command),
+        ("helm_kube_version", helm_kube_version), ("helm_api_versions", helm_api_versions),
+        ("helm_debug", helm_debug), ("crd_merge_keys", crd_merge_keys), ("reorder", reorder),
+        ("managed_by_label", managed_by_label), ("enable_alpha_plugins", enable_alpha_plugins),
+        ("allow_remote", allow_remote), ("warn", warn)) if value is not None}
+    opts = (options or BuildOptions()).replace(**shorthands) if shorthands else (options or BuildOptions())
+    fs: FileSystem = DISK if files is None else files if isinstance(files, MemoryFS) else MemoryFS(files)
     warnings: list[str] = []
-    if options.warn is None:
-        options.warn = warnings.append
+    state = BuildState(opts, opts.warn or warnings.append, cache)
+    try:
+        resources = _build(str(path) if fs.in_memory else path, state, fs)
+    except KpyError as err:
+        raise _place(err, fs) from None
+    except RecursionError:  # worded as the command line has always printed it
+        raise YamlError("input is nested too deeply") from None
+    return BuildResult(resources, warnings)
+
+
+def _build(path: str | os.PathLike[str], state: BuildState, fs: FileSystem) -> list[Resource]:
     loader: Loader
     if _is_remote(str(path)):
+        if not _remote_allowed(state, fs):
+            from kustomize_py.remote import redact
+
+            raise RemoteError(_remote_refused(redact(str(path)), fs))
         from kustomize_py import remote
 
-        loader = remote.open_root(str(path), warn=options.warn)
+        loader = remote.open_root(str(path), warn=state.warn)
     else:
-        loader = Loader.at(path, load_restrictor)
-    top = Target.at(loader, options, origin_path="")
-    _set_openapi(top, top=True)
-    ra = top.accumulate()
-    from kustomize_py.transformers import finish
+        loader = Loader.at(path, state.load_restrictor, fs)
+    try:
+        top = Target.at(loader, state, origin_path="")
+    except KpyError as err:
+        raise err.locate(path=loader.root)
+    try:
+        _set_openapi(top, top=True)
+        ra = top.accumulate()
+        from kustomize_py.transformers import finish
 
-    resources = finish.finish(top, ra)
-    return BuildResult(resources, warnings)
+        return finish.finish(top, ra)
+    except KpyError as err:
+        raise err.locate(path=top.kustomization.path)

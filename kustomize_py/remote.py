@@ -554,7 +554,7 @@ def _accumulate_tree(target: Target, ra: Accumulator, loader: RepoLoader, spec: 
     try:
         sub = Target.at(loader, target.options, target.build_metadata, origin_path)
     except KpyError as err:
-        raise type(err)(f"couldn't make target for '{redact(spec.raw)}': {err.message}", path=err.path) from None
+        raise err.reworded(f"couldn't make target for '{redact(spec.raw)}': {err.message}", keep_field=False) from None
     _set_openapi(sub)
     if component != sub.kustomization.is_component:
         want = "'Component'" if component else "!= 'Component'"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kustomize_py.resources import Lookup
 
 from kustomize_py import work
-from kustomize_py.errors import KpyError
+from kustomize_py.errors import KustomizationError
 from kustomize_py.resource import Resource
 from kustomize_py.yaml.scalars import text_of
 
@@ -27,7 +27,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(f"^(?:{pattern})$")
     except re.error as err:
-        raise KpyError(f"invalid regular expression {pattern!r} in target selector: {err}") from None
+        raise KustomizationError(f"invalid regular expression {pattern!r} in target selector: {err}") from None
 
 
 def _s(v: Any) -> str:
@@ -163,11 +163,11 @@ def _requirement(part: str, text: str) -> Callable[[dict[str, str]], bool]:
     """One requirement of the selector `text` as a predicate on a label map."""
     m = _REQ.match(part)
     if not m:
-        raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
+        raise KustomizationError(f"unable to parse requirement: {part!r} in selector {text!r}")
     key, neg, op, val, setop = m["key"], m["neg"], m["op"], m["val"], m["setop"]
     if neg:
         if op or setop:
-            raise KpyError(f"unable to parse requirement: {part!r} in selector {text!r}")
+            raise KustomizationError(f"unable to parse requirement: {part!r} in selector {text!r}")
         return lambda labels: key not in labels
     if setop:
         values = {v.strip() for v in m["set"].split(",") if v.strip()}
@@ -182,7 +182,7 @@ def _requirement(part: str, text: str) -> Callable[[dict[str, str]], bool]:
         try:
             bound = int(val)
         except ValueError:
-            raise KpyError(f"for '{op}' operator, the value must be an integer: {part!r}") from None
+            raise KustomizationError(f"for '{op}' operator, the value must be an integer: {part!r}") from None
         return lambda labels: _cmp_int(labels.get(key), bound, op)
     return lambda labels: key in labels
 

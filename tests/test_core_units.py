@@ -373,11 +373,13 @@ def test_non_mapping_annotations_are_a_clear_error(tmp_path):
 
 def test_records_are_unhashable_unless_frozen():
     # Record leaves __hash__ to Python's rule for classes defining __eq__ (set to None)
-    from kustomize_py.pipeline import BuildOptions
+    from kustomize_py.options import BuildOptions, BuildState
 
     with pytest.raises(TypeError, match="unhashable"):
-        hash(BuildOptions())
+        hash(BuildState.of())
+    # options are frozen (one object serves many builds at once), so they hash
     assert BuildOptions() == BuildOptions() and BuildOptions() != BuildOptions(enable_helm=True)
+    assert hash(BuildOptions()) == hash(BuildOptions())
     assert hash(Loader("/a")) == hash(Loader("/a")) and Loader("/a") == Loader("/a")
     assert {Loader("/a"), Loader("/a"), Loader("/b")} == {Loader("/a"), Loader("/b")}
 

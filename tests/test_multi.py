@@ -140,3 +140,17 @@ def test_shared_parse_cache_keeps_blank_values(tmp_path):
     results = build_all(tmp_path)
     assert len(results) == 2
     assert all(r.yaml == alone for r in results.values())
+
+
+def test_two_overlays_never_share_an_output_file(tmp_path: Path) -> None:
+    from kustomize_py.errors import KpyError
+
+    for rel in ("a__b", "a/b"):
+        d = tmp_path / rel
+        d.mkdir(parents=True)
+        (d / "kustomization.yaml").write_text("namePrefix: p-\nresources: [cm.yaml]\n")
+        (d / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    results = build_all(tmp_path)
+    with pytest.raises(KpyError, match="would both be written to a__b.yaml"):
+        write_all(tmp_path, results, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

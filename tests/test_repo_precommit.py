@@ -69,3 +69,16 @@ def test_broken_patch_fails_naming_the_overlay(tmp_path, hook_source, home):
     assert done.returncode == 1
     assert "web/overlays/prod/replicas.yaml" in done.stdout
     assert "[build]" in done.stdout
+
+
+def test_validate_hook_checks_every_overlay(tmp_path, hook_source, home):
+    files = clean_files()
+    files[".kpy.yaml"] = "validate:\n  skipKinds: [argoproj.io/v1alpha1/Application]\n"
+    repo = make_repo(tmp_path / "r", files)
+    done = try_repo(repo, hook_source, home, "kpy-validate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (repo / "web/overlays/prod/replicas.yaml").write_text(PATCH.replace("replicas: 3", "replicas: three"))
+    commit(repo, "a string for a number")
+    done = try_repo(repo, hook_source, home, "kpy-validate")
+    assert done.returncode == 1
+    assert 'web/overlays/prod: Deployment web-prod/web: spec.replicas: expected integer, got string "three"' in done.stdout

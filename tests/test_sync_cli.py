@@ -81,13 +81,19 @@ def test_sync_json_dry_run_and_failure_report(repo, capsys, tmp_path):
 
 def test_sync_to_git_branch_and_prune(repo, capsys):
     backend = f"git:{repo}@rendered/staging"
+    # The overlay renders a plain Secret: the git backend refuses it before writing anything.
     code, out, err = run(capsys, "sync", "shop-staging", "--repo", str(repo), "--backend", backend)
+    assert code == 1 and "refusing to commit a plaintext Secret" in err and "kpy seal" in err
+    assert "nothing was changed" in out and SECRET not in out + err
+    assert subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "-q", "rendered/staging"],
+                          capture_output=True).returncode != 0  # no commit, no branch
+    backend_args = ("--backend", backend, "--allow-plaintext-secrets")
+    code, out, err = run(capsys, "sync", "shop-staging", "--repo", str(repo), *backend_args)
     assert code == 0, err
     assert h.git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
     (repo / "shop/overlays/staging/kustomization.yaml").write_text("resources:\n  - ../../base\n")
-    code, out, _ = run(capsys, "sync", "shop-staging", "--repo", str(repo), "--backend", backend)
-    assert "1 extraneous" in out
-    code, out, _ = run(capsys, "sync", "shop-staging", "--repo", str(repo), "--backend", backend, "--prune")
+    # The Application says syncPolicy.automated.prune: true, so the sync prunes without --prune.
+    code, out, _ = run(capsys, "sync", "shop-staging", "--repo", str(repo), *backend_args)
     assert code == 0 and "1 pruned" in out
     tree = h.git(repo, "ls-tree", "-r", "--name-only", "rendered/staging")
     assert "secret-db" not in tree and "deployment.apps-web" in tree

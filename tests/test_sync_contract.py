@@ -58,6 +58,7 @@ def harness(request, tmp_path, monkeypatch) -> Harness:
     if kind == "git":
         repo = h.init_repo(tmp_path / "repo")
         b = GitBackend(repo, "rendered/staging")
+        b.allow_plaintext_secrets = True  # the contract covers Secrets; the refusal has its own test
         return Harness(b, lambda: list(b.writes))
     if kind == "kubectl":
         for name, value in h.install_fake_kubectl(tmp_path).items():

@@ -23,7 +23,10 @@ CASES = [
         {"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded"}]}), "Degraded"),
     (obj("apps/v1", "Deployment", {"paused": True}), "Suspended"),
     (obj("apps/v1", "StatefulSet", {"replicas": 1}, {"readyReplicas": 1, "currentRevision": "a",
-                                                     "updateRevision": "a"}), "Healthy"),
+                                                     "updateRevision": "a", "observedGeneration": 1}), "Healthy"),
+    # gitops-engine: a StatefulSet whose status was never observed is still Progressing.
+    (obj("apps/v1", "StatefulSet", {"replicas": 1}, {"readyReplicas": 1, "currentRevision": "a",
+                                                     "updateRevision": "a"}), "Progressing"),
     (obj("apps/v1", "StatefulSet", {"replicas": 1}, {"readyReplicas": 1, "currentRevision": "a",
                                                      "updateRevision": "b"}), "Progressing"),
     (obj("apps/v1", "DaemonSet", {}, {"desiredNumberScheduled": 3, "updatedNumberScheduled": 3,

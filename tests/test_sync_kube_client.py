@@ -205,7 +205,7 @@ def test_delete_sends_the_propagation_policy_and_reports_missing_objects(backend
     assert backend.delete(WEB) is True
     assert '"propagationPolicy": "Foreground"' in server.requests[-1]["body"]
     # Foreground: the owner stays, being deleted, until its dependents are gone.
-    assert backend.health(WEB).status == PROGRESSING and "deleted" in backend.health(WEB).message
+    assert backend.health(WEB).status == PROGRESSING and "deletion" in backend.health(WEB).message
     server.tick()
     assert backend.get(WEB) is None and server.stored("apps", "replicasets", "default", "web-1") is None
     assert backend.delete(WEB) is False
@@ -250,7 +250,7 @@ def test_sync_prune_and_delete_app_through_the_real_client(tmp_path):
         assert pruned.ok and [r.key.name for r in pruned.results if r.status == "pruned"] == ["settings"]
         assert writes(server)[before:] == ["DELETE /api/v1/namespaces/shop/configmaps/settings"]
         gone = delete_app("shop", backend, "cascade")
-        assert gone.count("pruned") == 4
+        assert gone.count("deleted") == 4
         server.tick()
         assert backend.list_owned("shop") == []
 
@@ -338,7 +338,7 @@ def test_sync_replaces_an_object_on_an_immutable_field_only_when_forced(tmp_path
         assert "field is immutable" in refused.results[0].message
         changed = web(selector="other")
         if how == "annotation":
-            changed["metadata"]["annotations"] = {"argocd.argoproj.io/sync-options": "Replace=true"}
+            changed["metadata"]["annotations"] = {"argocd.argoproj.io/sync-options": "Force=true"}
         else:
             opts = SyncOptions(**{**opts.__dict__, "force": True})
         forced = sync("shop", [changed], backend, opts)
@@ -361,3 +361,11 @@ def test_a_custom_resource_at_a_non_preferred_version_resyncs_clean(tmp_path):
         assert listed[0]["apiVersion"] == f"{CRD_GROUP}/v1"  # the preferred one
         again = sync("shop", [dict(crontab)], backend, opts)
         assert again.ok and again.count("configured") == 0 and again.count("created") == 0, again.summary()
+
+
+def test_validate_false_sends_field_validation_ignore(backend, server):
+    backend.apply(web())
+    backend.apply(web(image="nginx:2"), validate=False)
+    applies = [r for r in server.requests if r["method"] == "PATCH"]
+    assert "fieldValidation" not in applies[0]["query"]
+    assert applies[-1]["query"]["fieldValidation"] == ["Ignore"]

@@ -145,3 +145,40 @@ def test_resource_arg_names_a_version_only_when_asked():
     assert resource_arg(crontab) == "CronTab.stable.example.com"
     assert resource_arg(crontab, "stable.example.com/v1beta1") == "CronTab.v1beta1.stable.example.com"
     assert resource_arg(ResourceKey("", "ConfigMap", "shop", "c"), "v1") == "ConfigMap"
+
+
+def test_event_like_kinds_are_listed_and_an_unavailable_api_group_is_a_warning(fake):
+    # `kubectl api-resources` prints what it could discover and exits 1 when one aggregated API
+    # does not answer; `eventsources.argoproj.io` is not `events` and must be listed.
+    listing = "configmaps\nevents\nevents.events.k8s.io\neventsources.argoproj.io\neventbus.argoproj.io\n"
+    log = fake([{"match": ["api-resources"], "rc": 1, "stdout": listing,
+                 "stderr": "error: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: "
+                           "the server is currently unable to handle the request\n"}])
+    result = sync("shop", [h.configmap("c", {})], KubectlBackend(), SyncOptions(namespace="shop", poll_interval=0))
+    assert result.ok, result.message
+    gets = [e["argv"] for e in log() if e["argv"][:1] == ["get"] and "--all-namespaces" in e["argv"]]
+    assert gets[0][1] == "configmaps,eventsources.argoproj.io,eventbus.argoproj.io"
+    assert any("metrics.k8s.io/v1beta1" in w and "never pruned" in w for w in result.warnings)
+
+
+def test_api_resources_failing_outright_is_still_an_error(fake):
+    fake([{"match": ["api-resources"], "rc": 1, "stderr": "error: You must be logged in to the server\n"}])
+    result = sync("shop", [h.configmap("c", {})], KubectlBackend(), SyncOptions(namespace="shop", poll_interval=0))
+    assert not result.ok and "logged in" in result.message and "reading the live state failed" in result.message
+
+
+def test_replace_option_runs_kubectl_replace_and_never_for_a_namespace(fake):
+    # gitops-engine sync_context.go applyObject: Replace=true is `kubectl replace` (with `--force`
+    # for Force=true); a Namespace or CRD is only updated, never replaced by force.
+    log = fake()
+    opts = SyncOptions(namespace="shop", poll_interval=0)
+    assert sync("shop", [h.namespace("shop"), h.configmap("c", {"a": "1"})], KubectlBackend(), opts).ok
+    marked = {"argocd.argoproj.io/sync-options": "Replace=true,Force=true"}
+    ns = {**h.namespace("shop"), "metadata": {"name": "shop", "labels": {"x": "1"}, "annotations": marked}}
+    result = sync("shop", [ns, h.configmap("c", {"a": "2"}, annotations=marked)], KubectlBackend(), opts)
+    assert result.ok, result.message
+    assert {r.key.kind: r.status for r in result.results} == {"Namespace": "configured", "ConfigMap": "replaced"}
+    replaces = [e["argv"] for e in log() if e["argv"][0] == "replace" and "--dry-run=server" not in e["argv"]]
+    assert [("--force" in a, json.loads(e["stdin"])["kind"]) for e in log() if e["argv"][0] == "replace"
+            and "--dry-run=server" not in e["argv"] for a in [e["argv"]]] == [(False, "Namespace"), (True, "ConfigMap")]
+    assert len(replaces) == 2 and not any(e["argv"][0] == "delete" for e in log())

@@ -19,12 +19,22 @@ COMMANDS: dict[str, str] = {
     "sync": "sync",
     "status": "sync",
     "diff": "sync",
+    "delete": "delete",
     "check": "check",
     "affected": "affected",
     "apps": "apps",
     "tree": "tree",
     "envdiff": "envdiff",
+    "validate": "validate",
+    "edit": "edit",
+    "create": "create",
 }
+
+
+# Packages a command imports lazily -> the pip install line that brings them (an optional extra,
+# or a regular dependency missing from a broken install).
+INSTALL_HINTS = {"kubernetes": "'kustomize_py[kube]'", "cryptography": "'cryptography>=41'",
+                 "ruamel": "'ruamel.yaml>=0.18'"}
 
 
 def _command_module(name: str) -> Any:
@@ -57,7 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         first = next((a for a in argv if not a.startswith("-")), None)
         parser = _parser(first if first in COMMANDS else None)
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            if exc.code == 2 and first == "build":
+                return 1  # a usage error of `kpy build` exits as `kubectl kustomize` does
+            raise
     if args.version:
         from kustomize_py import __version__
 
@@ -83,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:
         if os.environ.get("KPY_DEBUG"):
             raise
+        install = INSTALL_HINTS.get((getattr(err, "name", None) or "").partition(".")[0])
+        if isinstance(err, ModuleNotFoundError) and install:
+            print(f"Error: `kpy {args.command}` needs the Python package {err.name!r}, which is not installed: "
+                  f"pip install {install}", file=sys.stderr)
+            return 1
         print(f"Error: internal error ({type(err).__name__}: {err}); rerun with KPY_DEBUG=1 for details "
               "and please report it", file=sys.stderr)
         return 70

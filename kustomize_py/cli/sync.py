@@ -40,7 +40,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p = sub.add_parser("sync", help="apply an app's rendered manifests through a backend, in wave order")
         _common(p)
         p.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
-        p.add_argument("--prune", action="store_true", help="delete this app's objects that are no longer desired")
+        p.add_argument("--prune", action="store_true",
+                       help="delete this app's objects that are no longer desired (also when the Application "
+                            "sets syncPolicy.automated.prune)")
+        p.add_argument("--allow-empty", action="store_true",
+                       help="let an empty render prune every object of the app (syncPolicy.automated.allowEmpty)")
+        p.add_argument("--allow-plaintext-secrets", action="store_true",
+                       help="git backend: commit plain Secrets (by default refused: seal them with `kpy seal`)")
         p.add_argument("--force", action="store_true", help="delete and recreate objects whose immutable fields change")
         p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each wave to be healthy")
         p.add_argument("--no-wait", action="store_true", help="do not wait for health between waves")
@@ -82,10 +88,12 @@ def _options(args: argparse.Namespace, app: Any) -> Any:
     from kustomize_py.sync.engine import SyncOptions
 
     memory = args.backend.split(":", 1)[0] == "memory"
-    return SyncOptions(prune=getattr(args, "prune", False), dry_run=getattr(args, "dry_run", False),
+    return SyncOptions(prune=getattr(args, "prune", False) or app.prune, dry_run=getattr(args, "dry_run", False),
                        wait=not getattr(args, "no_wait", False), timeout=getattr(args, "timeout", 300.0),
                        poll_interval=0.0 if memory else 2.0, force=getattr(args, "force", False),
-                       namespace=app.namespace, create_namespace=app.create_namespace, revision=app.revision)
+                       namespace=app.namespace, create_namespace=app.create_namespace, revision=app.revision,
+                       sync_options=dict(app.sync_options), ignore_differences=app.ignore_differences,
+                       allow_empty=getattr(args, "allow_empty", False) or app.allow_empty)
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -104,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         return envdiff.run(args)
     root = _root(args)
     backend = open_backend(args.backend)
+    if getattr(args, "allow_plaintext_secrets", False):
+        backend.allow_plaintext_secrets = True
     if args.command == "sync":
         return _sync(args, root, backend)
     if args.command == "diff":
@@ -122,25 +132,47 @@ def _line(r: Any) -> str:
     return text
 
 
-def _sync(args: argparse.Namespace, root: Path, backend: Any) -> int:
+def sync_once(args: argparse.Namespace, root: Path, backend: Any, progress: Any = None) -> Any:
+    """One sync of `args.target`: render, plan, apply; the SyncResult (a watch loop calls this again)."""
     from kustomize_py.sync.engine import sync
 
+    from kustomize_py.sync.destination import check
+
     app, desired = _load(args, args.target, root)
-    text = args.format == "text"
-    if text:
+    unverified = check(app, args.backend, root)
+    if progress is not None:
         mode = " (dry run)" if args.dry_run else ""
         print(f"syncing {app.name} ({len(desired)} objects) to {args.backend}{mode}", file=sys.stderr)
-    progress = (lambda r: print(_line(r), file=sys.stderr, flush=True)) if text else None
     result = sync(app.name, desired, backend, _options(args, app), progress)
-    if text:
-        note = f" [{result.note[:12]}]" if result.note else ""
-        print(f"{app.name}: {result.phase}{note}: {result.summary()}. {result.message}")
-        applied = [r for r in result.results if r.status in ("created", "configured", "pruned")]
-        if not result.ok:
-            print(f"applied before the failure: {len(applied)}; not applied: "
-                  f"{result.count('not-run') + result.count('failed')}. Re-running `kpy sync` converges.")
-    else:
+    if unverified:
+        result.warnings.insert(0, unverified)
+    return result
+
+
+def print_report(result: Any, fmt: str) -> None:
+    """The summary of a sync or deletion: text (warnings to stderr) or JSON."""
+    if fmt != "text":
         print(json.dumps(result.to_dict(), indent=2))
+        return
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    note = f" [{result.note[:12]}]" if result.note else ""
+    print(f"{result.app}: {result.phase}{note}: {result.summary()}. {result.message}")
+    if not result.ok and not result.dry_run:
+        applied = [r for r in result.results if r.status in ("created", "configured", "replaced", "pruned")]
+        hint = ("Re-running `kpy sync` may get further." if result.retryable
+                else "Fix the cause above, then sync again.")
+        print(f"applied before the failure: {len(applied)}; not applied: "
+              f"{result.count('not-run') + result.count('failed')}. {hint}")
+
+
+def progress_printer(fmt: str) -> Any:
+    return (lambda r: print(_line(r), file=sys.stderr, flush=True)) if fmt == "text" else None
+
+
+def _sync(args: argparse.Namespace, root: Path, backend: Any) -> int:
+    result = sync_once(args, root, backend, progress_printer(args.format))
+    print_report(result, args.format)
     return 0 if result.ok else 1
 
 

@@ -109,6 +109,10 @@ def _walk(node: Any, parts: tuple[str, ...], i: int, setter: Setter, create: boo
     if not create or is_seq:
         if name not in node:
             return
+        if is_seq and node[name] is None:
+            # the reference turns a null it walks through as a list into an empty one:
+            # `containers:` with nothing prints `containers: []` once images are set
+            node[name] = []
     elif node.get(name) is None:
         last = i == len(parts) - 1
         node[name] = ("" if create_kind == SCALAR else {}) if last else {}

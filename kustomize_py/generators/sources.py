@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterable
 from typing import Any
 
-from kustomize_py.errors import GeneratorError, KpyError
+from kustomize_py.errors import GeneratorError, KpyError, LoadError
 from kustomize_py.generators.envfile import parse_env
 from kustomize_py.loader import Loader
 
@@ -109,9 +109,9 @@ class _kv_errors:
 
     def __exit__(self, kind: Any, err: Any, tb: Any) -> None:
         if isinstance(err, KpyError):
-            cls = GeneratorError if type(err) is KpyError else type(err)
-            raise cls(f"loading KV pairs: {self.sources}: {err.message}", path=err.path or self.source,
-                      field=err.field) from None
+            cls = GeneratorError if type(err) in (KpyError, LoadError) else type(err)
+            raise err.reworded(f"loading KV pairs: {self.sources}: {err.message}", cls,
+                               default_path=self.source) from None
 
 
 def unique_pairs(

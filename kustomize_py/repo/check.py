@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KpyError
 from kustomize_py.repo.discover import load_config, overlays
 from kustomize_py.repo.graph import Graph, build_graph
+
+if TYPE_CHECKING:
+    from kustomize_py.cache import ParseCache
 
 ERROR, WARNING = "error", "warning"
 # Objects whose presence in an app's output means the app deploys Argo CD itself.
@@ -23,7 +26,7 @@ _ARGOCD_SELF = {("apps", "Deployment", "argocd-server"), ("apps", "StatefulSet",
 class Issue:
     """One problem: which check found it, in which overlay and file, and what to do."""
 
-    check: str  # build | plaintext-secret | sealed-scope | app-missing | app-path | risky-deletion
+    check: str  # build | plaintext-secret | sealed-scope | app-missing | app-path | risky-deletion | schema
     message: str
     overlay: str | None = None
     file: str | None = None
@@ -68,12 +71,12 @@ def _relpath(root: Path, path: str | None) -> str | None:
         return p.as_posix()
 
 
-def render(root: Path, overlay: str) -> Rendered:
+def render(root: Path, overlay: str, cache: ParseCache | None = None) -> Rendered:
     """Build one overlay; a build error (or a crash of the renderer) becomes an Issue, never an exception."""
     import kustomize_py
 
     try:
-        return Rendered(result=kustomize_py.build(root / overlay))
+        return Rendered(result=kustomize_py.build(root / overlay, cache=cache))
     except KpyError as err:
         return Rendered(issue=Issue("build", err.message if err.path else str(err), overlay,
                                     _relpath(root, err.path) or overlay))
@@ -224,7 +227,7 @@ def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: lis
                on_progress: Any = None) -> Report:
     """Check the repo at `root`; with `files` (repo-relative), only what those files affect.
     `on_progress(done, total, target)` is called after each overlay is rendered."""
-    from kustomize_py.pipeline import shared_parse_cache
+    from kustomize_py.cache import ParseCache
     from kustomize_py.repo.affected import affected_targets
 
     root = Path(root).resolve()
@@ -233,15 +236,21 @@ def run_checks(root: Path, *, files: list[str] | None = None, allow_secrets: lis
     targets = graph.targets if files is None else affected_targets(root, files, graph)
     report = Report(str(root), list(targets))
     renders: dict[str, Rendered] = {}
-    with shared_parse_cache():  # overlays share their bases: parse each file once
-        for i, t in enumerate(targets, 1):
-            renders[t] = r = render(root, t)
-            if r.issue is not None:
-                report.issues.append(r.issue)
-            else:
-                report.issues += check_rendered(root, t, r.result, allow)
-            if on_progress is not None:
-                on_progress(i, len(targets), t)
+    from kustomize_py.validate.repo import overlay_problems, repo_validator
+
+    validator = repo_validator(root) if targets else None  # None unless .kpy.yaml has `validate:`
+    cache = ParseCache()  # overlays share their bases: parse each file once
+    for i, t in enumerate(targets, 1):
+        renders[t] = r = render(root, t, cache)
+        if r.issue is not None:
+            report.issues.append(r.issue)
+        else:
+            report.issues += check_rendered(root, t, r.result, allow)
+            if validator is not None:
+                report.issues += [Issue("schema", p.describe(), t, _relpath(root, origin) or t)
+                                  for p, origin in overlay_problems(validator, t, r.result)]
+        if on_progress is not None:
+            on_progress(i, len(targets), t)
     scanned = committed_files(root) if files is None else files
     report.issues += scan_committed_secrets(root, scanned, allow)
     report.issues += check_apps(root, graph, renders, None if files is None else set(targets),

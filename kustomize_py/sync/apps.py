@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.errors import KpyError, SyncError
-from kustomize_py.sync.order import parse_options
+from kustomize_py.sync import options as sync_options
+from kustomize_py.sync.ignore import parse_rules
 
 ARGO_API = "argoproj.io/v1alpha1"
 NATIVE_API = "kustomize-py/v1alpha1"
@@ -35,9 +36,12 @@ class Application:
     prune: bool = False
     self_heal: bool = False
     automated: bool = False
+    allow_empty: bool = False  # syncPolicy.automated.allowEmpty: an empty render may prune everything
     sync_options: dict[str, str] = field(default_factory=dict)
     deletion_policy: str = "orphan"  # orphan | cascade: never inferred from a finalizer
-    has_cascade_finalizer: bool = False  # the Argo CD finalizer is present (reported, not acted on)
+    has_cascade_finalizer: bool = False  # Argo CD's resources finalizer is on the Application
+    finalizers: tuple[str, ...] = ()
+    ignore_differences: tuple[Any, ...] = ()  # spec.ignoreDifferences (sync/ignore.py IgnoreRule)
     source: str = ""  # the file it came from
     kind: str = "argocd"  # argocd | native | overlay
 
@@ -48,6 +52,7 @@ class Application:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "path": self.path, "namespace": self.namespace, "server": self.server,
                 "cluster": self.cluster, "prune": self.prune, "selfHeal": self.self_heal,
+                "allowEmpty": self.allow_empty,
                 "syncOptions": [f"{k}={v}" if v else k for k, v in self.sync_options.items()],
                 "deletionPolicy": self.deletion_policy, "source": self.source, "kind": self.kind}
 
@@ -93,10 +98,13 @@ def parse_application(doc: Any, source: str = "<input>") -> Application | None:
             prune=_bool((automated or {}).get("prune"), source, "spec.syncPolicy.automated.prune"),
             self_heal=_bool((automated or {}).get("selfHeal"), source, "spec.syncPolicy.automated.selfHeal"),
             automated=automated is not None,
-            sync_options=parse_options([str(o) for o in policy.get("syncOptions") or []]),
+            allow_empty=_bool((automated or {}).get("allowEmpty"), source, "spec.syncPolicy.automated.allowEmpty"),
+            sync_options=sync_options.parse([str(o) for o in policy.get("syncOptions") or []], source),
             deletion_policy=_deletion_policy(annotations.get(DELETION_POLICY_ANNOTATION), source,
                                              f"metadata.annotations.{DELETION_POLICY_ANNOTATION}"),
             has_cascade_finalizer=any(f in ARGO_CASCADE_FINALIZERS for f in meta.get("finalizers") or []),
+            finalizers=tuple(str(f) for f in meta.get("finalizers") or []),
+            ignore_differences=parse_rules(spec.get("ignoreDifferences"), source),
             source=source, kind="argocd")
     if api == NATIVE_API and kind == NATIVE_KIND:
         if not name or not spec.get("path"):
@@ -104,7 +112,9 @@ def parse_application(doc: Any, source: str = "<input>") -> Application | None:
         return Application(
             name=name, path=str(spec["path"]).strip("/") or ".", namespace=str(spec.get("namespace") or ""),
             prune=_bool(spec.get("prune"), source, "spec.prune"),
-            sync_options=parse_options([str(o) for o in spec.get("syncOptions") or []]),
+            allow_empty=_bool(spec.get("allowEmpty"), source, "spec.allowEmpty"),
+            sync_options=sync_options.parse([str(o) for o in spec.get("syncOptions") or []], source,
+                                            "spec.syncOptions"),
             deletion_policy=_deletion_policy(spec.get("deletionPolicy"), source, "spec.deletionPolicy"),
             source=source, kind="native")
     return None

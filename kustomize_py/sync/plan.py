@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kustomize_py.errors import SyncError
-from kustomize_py.sync import order
+from kustomize_py.sync import ignore, order
 from kustomize_py.sync.keys import (
     APP_LABEL,
     TRACKING_ANNOTATION,
@@ -24,6 +24,7 @@ from kustomize_py.sync.keys import (
 from kustomize_py.sync.normalize import normalize
 
 CONFIG_HASH_ANNOTATION = "kustomize-py/config-hash"
+CREATE_NAMESPACE = "CreateNamespace=true"  # the reason of the step that creates the app's namespace
 
 APPLY, PRUNE, HOOK = "apply", "prune", "hook"
 CREATE, UPDATE, UNCHANGED, DELETE = "create", "update", "unchanged", "delete"
@@ -43,6 +44,8 @@ class PlanOptions:
     create_namespace: bool = False  # CreateNamespace=true: add the destination namespace
     revision: str = ""  # source revision, used to name generateName hooks
     started: int = 0  # operation start (unix seconds), used to name generateName hooks
+    sync_options: dict[str, str] = field(default_factory=dict)  # the Application's syncOptions
+    ignore: tuple[Any, ...] = ()  # the Application's ignoreDifferences (sync/ignore.py IgnoreRule)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Step:
     live: dict[str, Any] | None = None
     delete_policies: tuple[str, ...] = ()
     reason: str = ""
+    ignored: tuple[tuple[str, ...], ...] = ()  # ignoreDifferences paths that apply to this object
 
     @property
     def to_apply(self) -> dict[str, Any]:
@@ -94,6 +98,7 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     extraneous: list[Extraneous] = field(default_factory=list)
     skipped: list[ResourceKey] = field(default_factory=list)  # hooks marked Skip or unknown
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Step]:
@@ -106,13 +111,22 @@ class Plan:
             s.action == PRUNE for s in self.steps) and not self.extraneous
 
 
-def config_hash(obj: dict[str, Any]) -> str:
-    """A short, stable hash of what we apply (so removed fields are noticed against a defaulted live object)."""
-    clean = normalize(obj, keep_tracking=False)
+def config_hash(obj: dict[str, Any], ignored: tuple[tuple[str, ...], ...] = ()) -> str:
+    """A short, stable hash of what we apply (so removed fields are noticed against a defaulted live object);
+    fields under ignoreDifferences do not count."""
+    from kustomize_py.sync.ignore import strip
+
+    clean = normalize(strip(obj, ignored), keep_tracking=False)
     meta = clean.get("metadata") or {}
     (meta.get("annotations") or {}).pop(CONFIG_HASH_ANNOTATION, None)
     if meta.get("annotations") == {}:
         del meta["annotations"]
+    if clean.get("kind") == "Secret" and "/" not in str(clean.get("apiVersion", "v1")):
+        # A hash of a Secret's values on a live object would let anyone who can read the object's
+        # metadata confirm a guessed value. Hash the key names only; values are compared directly.
+        for section in ("data", "stringData"):
+            if isinstance(clean.get(section), dict):
+                clean[section] = dict.fromkeys(clean[section], "")
     text = json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -152,12 +166,12 @@ def prepare(objs: list[dict[str, Any]], options: PlanOptions) -> list[dict[str, 
     return out
 
 
-def _track(obj: dict[str, Any], options: PlanOptions) -> dict[str, Any]:
+def _track(obj: dict[str, Any], options: PlanOptions, ignored: tuple[tuple[str, ...], ...] = ()) -> dict[str, Any]:
     _set_metadata(obj, "annotations", TRACKING_ANNOTATION, tracking_id(options.app, key_of(obj)))
     if options.track_label:
         _set_metadata(obj, "labels", APP_LABEL, label_value(options.app))
     if options.config_hash:
-        _set_metadata(obj, "annotations", CONFIG_HASH_ANNOTATION, config_hash(obj))
+        _set_metadata(obj, "annotations", CONFIG_HASH_ANNOTATION, config_hash(obj, ignored))
     return obj
 
 
@@ -178,8 +192,13 @@ def contains(live: Any, desired: Any) -> bool:
             contains(a, b) for a, b in zip(live, desired))
     if desired == live:
         return True
-    # The server prints some numbers as strings and vice versa (ports, quantities without units).
-    return isinstance(desired, (int, float, str)) and not isinstance(desired, bool) and _numeric_equal(desired, live)
+    # The server prints some numbers as strings and vice versa (ports), and quantities in canonical
+    # form (`cpu: 0.5` comes back as `500m`, `1024Mi` as `1Gi`).
+    if isinstance(desired, (int, float, str)) and not isinstance(desired, bool):
+        from kustomize_py.sync import quantity
+
+        return _numeric_equal(desired, live) or quantity.equal(desired, live)
+    return False
 
 
 def project(live: Any, desired: Any) -> Any:
@@ -192,13 +211,16 @@ def project(live: Any, desired: Any) -> Any:
     return live
 
 
-def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions) -> bool:
-    want, have = normalize(desired), normalize(live)
+def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions,
+            ignored: tuple[tuple[str, ...], ...] = ()) -> bool:
+    from kustomize_py.sync.ignore import strip
+
+    want, have = normalize(strip(desired, ignored)), normalize(strip(live, ignored))
     if options.exact:
         return want == have
     if options.config_hash:
         recorded = ((live.get("metadata") or {}).get("annotations") or {}).get(CONFIG_HASH_ANNOTATION)
-        if recorded is not None and recorded != config_hash(desired):
+        if recorded is not None and recorded != config_hash(desired, ignored):
             return False
     return contains(have, want)
 
@@ -256,19 +278,29 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
         key = key_of(obj)
         if phases == []:
             result.skipped.append(key)
+            never = order.unsynced_hook_types(obj)
+            if never:
+                result.warnings.append(f"{key}: hook type {', '.join(never)} is never run by a sync; "
+                                       "the object is not applied")
             continue
         if isinstance(obj, CreatedNamespace):
             if key not in live_by_key:
-                steps.append(Step(APPLY, CREATE, order.SYNC, order.wave_of(obj), key, dict(obj), None))
+                steps.append(Step(APPLY, CREATE, order.SYNC, order.wave_of(obj), key, dict(obj), None,
+                                  reason=CREATE_NAMESPACE))
             continue
         if phases is None:
-            obj = _track(obj, options)
             wanted.add(key)
             current = live_by_key.get(key)
-            change = CREATE if current is None else UNCHANGED if in_sync(obj, current, options) else UPDATE
+            ignored = ignore.paths_for(options.ignore, key)
+            if ignored and current is not None and \
+                    options.sync_options.get("RespectIgnoreDifferences", "").lower() == "true":
+                obj = ignore.respect(obj, current, ignored)  # argo-cd: keep the live values at ignored paths
+            obj = _track(obj, options, ignored)
+            change = CREATE if current is None else UNCHANGED if in_sync(obj, current, options, ignored) else UPDATE
             owner = tracked_app(current) if current else None
             reason = f"taking over from app {owner}" if owner and owner != options.app else ""
-            steps.append(Step(APPLY, change, order.SYNC, order.wave_of(obj), key, obj, current, reason=reason))
+            steps.append(Step(APPLY, change, order.SYNC, order.wave_of(obj), key, obj, current, reason=reason,
+                              ignored=ignored))
             continue
         for phase in phases:
             hook = _track(_hook_name(obj, phase, options), options)
@@ -284,7 +316,7 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
             continue
         if order.hook_phases(obj):
             continue  # hooks are cleaned up by their delete policies, never pruned
-        blocked = order.prune_disabled(obj)
+        blocked = order.prune_disabled(obj, options.sync_options)
         if not options.prune or blocked:
             result.extraneous.append(Extraneous(key, obj, blocked or "prune is off"))
             continue
@@ -295,7 +327,8 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
     return result
 
 
-def delete_app_plan(live: list[dict[str, Any]], app: str, policy: str) -> Plan:
+def delete_app_plan(live: list[dict[str, Any]], app: str, policy: str,
+                    app_options: dict[str, str] | None = None) -> Plan:
     """What deleting app `app` does to its objects: nothing unless `policy` is "cascade".
 
     Orphaning is the default on purpose: the Argo CD finalizer trap (a lost or re-created app
@@ -310,8 +343,8 @@ def delete_app_plan(live: list[dict[str, Any]], app: str, policy: str) -> Plan:
         key = key_of(obj)
         if policy == "orphan":
             result.extraneous.append(Extraneous(key, obj, "deletion policy is orphan"))
-        elif order.delete_disabled(obj):
-            result.extraneous.append(Extraneous(key, obj, "Delete=false"))
+        elif order.delete_disabled(obj, app_options):
+            result.extraneous.append(Extraneous(key, obj, str(order.delete_disabled(obj, app_options))))
         else:
             deletes.append(Step(PRUNE, DELETE, order.SYNC, order.wave_of(obj), key, None, obj))
     result.steps = sorted(deletes, key=_sort_key, reverse=True)

@@ -39,12 +39,22 @@ def finish(top: Target, ra: Accumulator) -> list[Resource]:
     kept = [r for r in ra.resources.items if _not_local(r)]
     from kustomize_py.transformers.sort import sort_resources
 
-    ordered = sort_resources(kept, top.kustomization.get("sortOptions"))
+    sort_options = top.kustomization.fields.get("sortOptions")
+    reorder = top.options.reorder  # the deprecated --reorder flag: the kustomization's field wins
+    if sort_options is not None:
+        if reorder and top.options.warn:
+            top.options.warn("Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') and in "
+                             "a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.")
+        ordered = sort_resources(kept, sort_options)
+    elif reorder == "none":
+        ordered = kept
+    else:
+        ordered = sort_resources(kept, None)
     from kustomize_py.resources import ResourceList
 
     ResourceList(ordered)  # the reference re-appends after sorting: ids must still be unique
     meta = top.build_metadata
-    if "managedByLabel" in meta:
+    if "managedByLabel" in meta or top.options.managed_by_label:
         for res in ordered:
             res.meta().setdefault("labels", {})
             if res.meta()["labels"] is None:
@@ -79,7 +89,9 @@ def _clean_annotations(res: Resource, with_origin: bool, with_transformations: b
     if isinstance(ann, dict) and ann:
         # the reference re-sets annotations as strings when it strips its build annotations
         for key, value in ann.items():
-            if not isinstance(value, str):
+            if isinstance(value, (dict, list)):
+                ann[key] = ""  # a mapping or list is no string: the reference keeps an empty one
+            elif not isinstance(value, str):
                 ann[key] = go_string(value)
             elif value.__class__ is not str:
                 ann[key] = str(value)  # a folded scalar's text as read, without its style

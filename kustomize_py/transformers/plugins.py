@@ -35,7 +35,7 @@ def run_generator_plugins(target: Target, ra: Accumulator) -> None:
     plugins = []
     for res in configs:
         try:
-            plugins.append(_plugin(res, "generator"))
+            plugins.append(_plugin(res, "generator", target.options.enable_alpha_plugins))
         except PluginError as err:
             raise PluginError(f"loading generator plugins: failed to load generator: {err.message}",
                               path=err.path) from None
@@ -72,7 +72,7 @@ def _without_validated_by(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _load_transformers(target: Target, entries: list[str]) -> list[tuple[Resource, str]]:
     configs = load_configs(target, entries, "transformer")
-    return [_plugin(res, "transformer") for res in configs]
+    return [_plugin(res, "transformer", target.options.enable_alpha_plugins) for res in configs]
 
 
 def _run_transformer(target: Target, ra: Accumulator, res: Resource, kind: str) -> None:
@@ -133,9 +133,16 @@ def _inline_configs(target: Target, entry: str) -> list[Resource] | None:
     return resources
 
 
-def _plugin(res: Resource, role: str) -> tuple[Resource, str]:
+def _plugin(res: Resource, role: str, alpha: bool = False) -> tuple[Resource, str]:
     """Check that a config names a builtin plugin of the right role; return its kind."""
     kind = res.kind
+    if res.api_version != BUILTIN_API_VERSION and alpha:
+        # --enable-alpha-plugins: the reference would run it (an exec or Go plugin, a container
+        # or exec KRM function, with --env/--mount/--network...); kpy runs none of those
+        raise PluginError(
+            f"unable to run external plugin '{kind}' (apiVersion {res.api_version or '<none>'}, kind {kind}, "
+            f"name {res.name}): kpy does not run exec or Go plugins nor KRM functions, even with "
+            "--enable-alpha-plugins; only the builtin plugins (apiVersion: builtin)", path=res.source)
     if res.api_version != BUILTIN_API_VERSION:
         raise PluginError(
             f"external plugins disabled; unable to load external plugin '{kind}' "

@@ -40,9 +40,8 @@ def load_replacements(loader: Loader, entries: list[Any], source: str | None = N
                 from kustomize_py.yaml import dump
 
                 # the reference fails while configuring its plugin, and shows that configuration
-                raise type(err)(f"trouble configuring builtin ReplacementTransformer with config: "
-                                f"`\n{dump({'Replacements': list(entries)})}`: {err.message}",
-                                path=err.path, field=err.field) from None
+                raise err.reworded(f"trouble configuring builtin ReplacementTransformer with config: "
+                                   f"`\n{dump({'Replacements': list(entries)})}`: {err.message}") from None
             if isinstance(data, list):
                 for item in data:
                     out.append(item if isinstance(item, dict) else {})

@@ -24,11 +24,13 @@ def sort_resources(resources: list[Resource], options: dict[str, Any] | None) ->
     order = options.get("order")
     legacy = options.get("legacySortOptions")
     if order not in ("fifo", "legacy"):
-        raise KustomizationError("the field 'sortOptions.order' must be one of [fifo, legacy]")
+        raise KustomizationError("the field 'sortOptions.order' must be one of [fifo, legacy]").locate(
+            field="sortOptions.order" if order is not None else "sortOptions")
     if order == "fifo":
         if legacy is not None:
             raise KustomizationError(
-                "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'")
+                "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'"
+            ).locate(field="sortOptions.legacySortOptions")
         return resources
     legacy = legacy or {"orderFirst": ORDER_FIRST, "orderLast": ORDER_LAST}
     first = legacy.get("orderFirst") or []

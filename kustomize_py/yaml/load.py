@@ -21,6 +21,7 @@ from kustomize_py.yaml.scalars import (
     TEXTED,
     TimestampRangeError,
     drop_text,
+    parse_timestamp,
     read_plain,
     timestamp_text,
     with_text,
@@ -134,16 +135,26 @@ class RawScalar(str):
 
 def _keep_annotation_text(doc: dict[Any, Any], node: Any) -> None:
     """Non-string values of the document's metadata.annotations become RawScalars holding their
-    source text, read from the document's node (no second parse)."""
+    source text, read from the document's node (no second parse); a plain timestamp keeps its
+    text too (`note: 2024-01-01` stays "2024-01-01", where elsewhere it prints as RFC 3339)."""
     meta = doc.get("metadata")
     ann = meta.get("annotations") if isinstance(meta, dict) else None
-    if not isinstance(ann, dict) or all(isinstance(v, str) for v in ann.values()):
+    if not isinstance(ann, dict) or all(isinstance(v, str) and not _maybe_timestamp(v) for v in ann.values()):
         return
     texts = _scalar_texts(_child_node(_child_node(node, "metadata"), "annotations"))
     for key, value in ann.items():
         text = texts.get(str(key))
-        if not isinstance(value, str) and text is not None:
+        if text is None:
+            continue
+        if not isinstance(value, str):
             ann[key] = RawScalar(text, value)
+        elif value != text and _maybe_timestamp(value) and parse_timestamp(text) is not None:
+            ann[key] = text
+
+
+def _maybe_timestamp(value: str) -> bool:
+    """Whether a loaded string may be a timestamp's RFC 3339 rewrite (cheap pre-check)."""
+    return value[4:5] == "-" and value[:4].isdigit()
 
 
 def _child_node(node: Any, key: str) -> Any:
@@ -499,7 +510,7 @@ def _build_deep(node: Any, source: str, folded: bool = False, text: str | None =
     except RecursionError:
         pass
     old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 12_000))
+    sys.setrecursionlimit(max(old, 4 * GO_MAX_DEPTH + 2_000))
     try:
         return _build(node, source, folded, text)
     except RecursionError:
@@ -575,7 +586,13 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
         try:
             docs = _load_stream(text, source, folded)
         except _pyyaml.YAMLError as err:
-            fixed = _quote_flow_colon_scalar(text, err) or _drop_quote_escape(text, err)
+            if _allow_go_depth(err):
+                continue
+            if "exceeded maximum nesting depth" in str(getattr(err, "problem", "")):
+                raise YamlError(str(_mark_error(err, original, source, pieces=folded).message).replace(
+                    "exceeded maximum nesting depth", f"exceeded max depth of {GO_MAX_DEPTH}"), path=source) from None
+            fixed = (_quote_flow_colon_scalar(text, err) or _drop_quote_escape(text, err)
+                     or _cut_dedented_rest(text, err))
             if fixed is None:
                 raise _mark_error(err, original, source, pieces=folded) from None
             text = fixed
@@ -584,6 +601,51 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
             _refuse_slash_escape(text, source)
         return docs
     raise YamlError("yaml: too many scalars libyaml refuses", path=source)
+
+
+GO_MAX_DEPTH = 10_000  # go-yaml v3's nesting limit; libyaml's default is 1,000
+
+
+def _allow_go_depth(err: _pyyaml.YAMLError) -> bool:
+    """Raise libyaml's nesting limit to go-yaml's the first time a document needs it (True: parse
+    again). Done on demand: ctypes is not imported by an ordinary build."""
+    if "exceeded maximum nesting depth" not in str(getattr(err, "problem", "")):
+        return False
+    module = getattr(_pyyaml, "_yaml", None)
+    if module is None:
+        return False
+    import ctypes
+
+    try:
+        lib = ctypes.CDLL(module.__file__)
+        if lib.yaml_get_max_nest_level() >= GO_MAX_DEPTH:
+            return False
+        lib.yaml_set_max_nest_level(GO_MAX_DEPTH)
+    except (OSError, AttributeError):  # a libyaml without the setting keeps its limit
+        return False
+    return True
+
+
+def _cut_dedented_rest(text: str, err: _pyyaml.YAMLError) -> str | None:
+    """`text` without what go-yaml v3 never reads: when a document's first line is indented, its
+    node ends at the first line indented less, and the reference decodes that one node only, so
+    the rest up to the next `---` is ignored (libyaml refuses it: no document start)."""
+    mark = getattr(err, "problem_mark", None)
+    problem = str(getattr(err, "problem", ""))
+    if mark is None or problem not in ("did not find expected <document start>",) and not problem.startswith(
+            "expected '<document start>'"):
+        return None
+    lines = text.split("\n")
+    if mark.line >= len(lines):
+        return None
+    start = next((i + 1 for i in range(mark.line - 1, -1, -1) if lines[i].startswith("---")), 0)
+    first = next((line for line in lines[start:mark.line] if line.strip() and not line.lstrip().startswith("#")), "")
+    indent = len(first) - len(first.lstrip(" "))
+    bad = lines[mark.line]
+    if not indent or len(bad) - len(bad.lstrip(" ")) >= indent:
+        return None
+    end = next((i for i in range(mark.line, len(lines)) if lines[i].startswith("---")), len(lines))
+    return "\n".join(lines[:mark.line] + [""] * (end - mark.line) + lines[end:])  # line numbers kept
 
 
 def _drop_quote_escape(text: str, err: _pyyaml.YAMLError) -> str | None:

@@ -36,10 +36,20 @@ def cases(corpus: Path) -> list[dict[str, Any]]:
     return out
 
 
-def run_case(case: dict[str, Any]) -> tuple[str, str]:
-    """(status, detail): status is exact, semantic, fail, error-ok."""
-    import yaml
+class Built:
+    """One case built from a fresh copy of its tree: the output (str), the KpyError it raised, or
+    the unexpected exception; `tmp` and `real` spell the copy's directory (gone afterwards)."""
 
+    def __init__(self, outcome: str | Exception, tmp: str, real: str) -> None:
+        self.outcome, self.tmp, self.real = outcome, tmp, real
+
+    @property
+    def root(self) -> str:
+        """The real path of the copy's `files/` directory, where the build's paths point."""
+        return os.path.join(self.real, "files")
+
+
+def build_case(case: dict[str, Any]) -> Built:
     import kustomize_py
     from kustomize_py.errors import KpyError
 
@@ -52,15 +62,30 @@ def run_case(case: dict[str, Any]) -> tuple[str, str]:
         for d in case.get("empty_dirs") or []:
             (files / d).mkdir(parents=True, exist_ok=True)
         entry = files / case["entry"]
+        outcome: str | Exception
         try:
-            out = kustomize_py.build(entry, warn=lambda m: None).yaml
+            outcome = kustomize_py.build(entry, warn=lambda m: None).yaml
         except KpyError as err:
-            if case["expect"] == "error":  # the detail spells the case's copy as the corpus does
-                real = os.path.realpath(tmp)
-                return "error-ok", str(err).replace(real, "{case_dir}").replace(tmp, "{case_dir}")
-            return "fail", f"error: {err}"
+            outcome = err
         except Exception as err:  # noqa: BLE001 - a crash is a failure to report, not to raise
-            return "fail", f"crash: {type(err).__name__}: {err}"
+            outcome = err
+        return Built(outcome, tmp, os.path.realpath(tmp))
+
+
+def run_case(case: dict[str, Any], built: Built | None = None) -> tuple[str, str]:
+    """(status, detail): status is exact, semantic, fail, error-ok."""
+    import yaml
+
+    from kustomize_py.errors import KpyError
+
+    built = built or build_case(case)
+    out = built.outcome
+    if isinstance(out, KpyError):
+        if case["expect"] == "error":  # the detail spells the case's copy as the corpus does
+            return "error-ok", str(out).replace(built.real, "{case_dir}").replace(built.tmp, "{case_dir}")
+        return "fail", f"error: {out}"
+    if isinstance(out, Exception):
+        return "fail", f"crash: {type(out).__name__}: {out}"
     if case["expect"] == "error":
         return "fail", "succeeded where an error was expected"
     expected = (case["_dir"] / "expected.yaml").read_text()

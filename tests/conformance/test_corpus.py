@@ -23,8 +23,8 @@ def _all_cases():
 
 
 @pytest.fixture(scope="module")
-def results():
-    return {c["_name"]: run_case(c) for c in _all_cases()}
+def results(corpus_builds):
+    return {name: run_case(case, built) for name, (case, built) in corpus_builds.items()}
 
 
 def test_exact_matches_never_drop_below_floor(results):

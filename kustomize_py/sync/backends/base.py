@@ -46,11 +46,14 @@ class Backend(Protocol):
     def list_owned(self, app: str) -> list[dict[str, Any]]:
         """Every live object whose tracking annotation names `app` (the caller re-checks it)."""
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         """Server-side apply `obj` as field manager kpy; returns the resulting live object.
 
         Raises ImmutableFieldError when a field cannot change (unless `force`, which deletes and
-        recreates), ApplyError for any other refusal.
+        recreates), ApplyError for any other refusal. `replace`: replace the whole object (create it
+        when missing) instead of applying (Argo CD's Replace=true); `validate=False`: the server
+        does not validate the fields (Validate=false). File backends write the object either way.
         """
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground") -> bool:
@@ -72,6 +75,7 @@ class BackendBase:
     config_hash = False
     waits = True
     exact = False
+    allow_plaintext_secrets = False  # the git backend refuses to commit plain Secrets unless set
 
     def begin(self, app: str) -> None:
         return None

@@ -44,7 +44,8 @@ class DirectoryBackend(BackendBase):
                 out.append(obj)
         return out
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         path = self._path(key_of(obj))
         data = render(obj)
         if not dry_run and not (path.is_file() and path.read_bytes() == data):

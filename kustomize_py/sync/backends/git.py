@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.errors import SyncError
-from kustomize_py.sync.backends.base import BackendBase
+from kustomize_py.sync.backends.base import ApplyError, BackendBase
 from kustomize_py.sync.backends.files import parse, relpath, render
 from kustomize_py.sync.health import HEALTHY, Health
 from kustomize_py.sync.keys import ResourceKey, key_of
@@ -105,8 +105,14 @@ class GitBackend(BackendBase):
         return [obj for path, data in sorted(files.items()) if path.endswith(".yaml")
                 for obj in [parse(data, f"{self.branch}:{app}/{path}")] if obj is not None]
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
-        path = relpath(key_of(obj))
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
+        key = key_of(obj)
+        if (key.group, key.kind) == ("", "Secret") and not self.allow_plaintext_secrets:
+            # A commit keeps a plain Secret's values forever, for everyone who can read the repository.
+            raise ApplyError(f"{key}: refusing to commit a plaintext Secret to branch {self.branch}; seal it "
+                             "(`kpy seal`, a SealedSecret) or pass --allow-plaintext-secrets")
+        path = relpath(key)
         data = render(obj)
         if not dry_run and self.files.get(path) != data:
             self.files[path] = data

@@ -153,7 +153,8 @@ class KubeApiBackend(BackendBase):
                 out.append(item)
         return out
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         key = key_of(obj)
         try:
             res = self._resource(key, obj["apiVersion"])
@@ -167,6 +168,23 @@ class KubeApiBackend(BackendBase):
                                   "field_manager": FIELD_MANAGER, "force_conflicts": self.force_conflicts}
         if dry_run:
             kwargs["dry_run"] = "All"
+        if not validate:
+            kwargs["query_params"] = [("fieldValidation", "Ignore")]  # the dynamic client has no named option
+        if replace:
+            live = self.get(key)
+            if live is not None:
+                body = {**obj, "metadata": {**obj.get("metadata", {}),
+                                            "resourceVersion": live["metadata"].get("resourceVersion")}}
+                put = {k: v for k, v in kwargs.items() if k in ("dry_run", "field_manager", "query_params")}
+                try:
+                    return self._dict(self.client.replace(res, body=body, name=key.name,
+                                                          namespace=key.namespace or None, **put))
+                except Exception as err:
+                    error = self._error(f"replace {key}", err)
+                    if not (force and isinstance(error, ImmutableFieldError)):
+                        raise error from None
+                    if dry_run:
+                        return obj
         try:
             return self._dict(self.client.server_side_apply(res, **kwargs))
         except Exception as err:

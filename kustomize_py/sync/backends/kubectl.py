@@ -42,6 +42,7 @@ class KubectlBackend(BackendBase):
         self.binary = binary
         self.force_conflicts = force_conflicts
         self.timeout = timeout
+        self.warnings: list[str] = []
 
     def _base(self) -> list[str]:
         cmd = [self.binary]
@@ -81,9 +82,15 @@ class KubectlBackend(BackendBase):
 
     def list_owned(self, app: str) -> list[dict[str, Any]]:
         proc = self._run(["api-resources", "--verbs=list,delete", "-o", "name"])
+        kinds = [r for r in proc.stdout.split() if r and r != "events" and not r.startswith("events.")]
         if proc.returncode != 0:
-            raise self._fail("api-resources", proc)
-        kinds = [r for r in proc.stdout.split() if r and not r.startswith("events")]
+            # One aggregated API that does not answer (metrics.k8s.io, say) makes kubectl fail after
+            # printing every other resource type: go on with those and say what was left out.
+            if not kinds or "unable to retrieve the complete list" not in proc.stderr:
+                raise self._fail("api-resources", proc)
+            detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+            self.warnings.append(f"kubectl api-resources: some API groups are unavailable, their objects are "
+                                 f"not listed (so never pruned): {detail}")
         if not kinds:
             return []
         proc = self._run(["get", ",".join(kinds), "--all-namespaces", "-l", f"{APP_LABEL}={label_value(app)}",
@@ -92,13 +99,18 @@ class KubectlBackend(BackendBase):
             raise self._fail(f"list objects of app {app}", proc)
         return list((json.loads(proc.stdout) if proc.stdout.strip() else {}).get("items") or [])
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         key = key_of(obj)
+        if replace and self.get(key) is not None:
+            return self._replace(key, obj, dry_run=dry_run, force=force, validate=validate)
         args = ["apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
         if self.force_conflicts:
             args.insert(2, "--force-conflicts")
         if dry_run:
             args.append("--dry-run=server")
+        if not validate:
+            args.append("--validate=false")
         proc = self._run(args, stdin=json.dumps(obj))
         if proc.returncode != 0:
             err = self._fail(f"apply {key}", proc)
@@ -110,6 +122,24 @@ class KubectlBackend(BackendBase):
             proc = self._run(args, stdin=json.dumps(obj))
             if proc.returncode != 0:
                 raise self._fail(f"apply {key} after delete", proc)
+        return json.loads(proc.stdout) if proc.stdout.strip() else obj
+
+    def _replace(self, key: ResourceKey, obj: dict[str, Any], *, dry_run: bool, force: bool,
+                 validate: bool) -> dict[str, Any]:
+        """`kubectl replace` (Argo CD's Replace=true); with `force`, kubectl deletes and recreates."""
+        args = ["replace", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
+        if force and not dry_run:
+            args.append("--force")
+        if dry_run:
+            args.append("--dry-run=server")
+        if not validate:
+            args.append("--validate=false")
+        proc = self._run(args, stdin=json.dumps(obj))
+        if proc.returncode != 0:
+            err = self._fail(f"replace {key}", proc)
+            if dry_run and force and isinstance(err, ImmutableFieldError):
+                return obj
+            raise err
         return json.loads(proc.stdout) if proc.stdout.strip() else obj
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground",

@@ -84,7 +84,8 @@ class MemoryBackend(BackendBase):
 
     def __init__(self, *, ready_after: int = 2, require_namespaces: bool = False,
                  fail_apply: dict[str, str] | None = None, degrade: set[str] | None = None,
-                 stuck: set[str] | None = None, state_file: Path | None = None):
+                 stuck: set[str] | None = None, state_file: Path | None = None, linger: int = 0,
+                 unserved_kinds: set[str] | None = None):
         self.objects: dict[ResourceKey, dict[str, Any]] = {}
         self.owned: dict[ResourceKey, set[Path_]] = {}  # fields kpy set, for SSA removals
         self.polls: dict[ResourceKey, int] = {}
@@ -95,12 +96,22 @@ class MemoryBackend(BackendBase):
         self.stuck = set(stuck or ())
         self.calls: list[tuple[str, str]] = []  # (operation, key) of every change, in order
         self.state_file = state_file
+        # A deleted object stays, with a deletionTimestamp, for `linger` reads (finalizers at work).
+        self.linger = linger
+        self.deleting: dict[ResourceKey, int] = {}
+        # Kinds the server serves only once a CRD in it defines them ("no matches for kind").
+        self.unserved_kinds = set(unserved_kinds or ())
         self._counter = 0
         if state_file is not None and state_file.exists():
             self._load(state_file)
 
     # --- the protocol ---------------------------------------------------------------------
     def get(self, key: ResourceKey, api_version: str | None = None) -> dict[str, Any] | None:
+        if key in self.deleting:
+            self.deleting[key] -= 1
+            if self.deleting[key] <= 0:
+                del self.deleting[key]
+                self._forget(key)
         obj = self.objects.get(key)
         return copy.deepcopy(obj) if obj is not None else None
 
@@ -113,12 +124,19 @@ class MemoryBackend(BackendBase):
                 out.append(copy.deepcopy(obj))
         return out
 
-    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], *, dry_run: bool = False, force: bool = False, replace: bool = False,
+              validate: bool = True) -> dict[str, Any]:
         key = key_of(obj)
         if not key.name:
             raise ApplyError(f"{key.kind} has no name", field="metadata.name")
         if key.name in self.fail_apply:
             raise ApplyError(f"{key}: {self.fail_apply[key.name]}")
+        if key.kind in self.unserved_kinds and not any(
+                k.kind == "CustomResourceDefinition" and ((o.get("spec") or {}).get("names") or {}).get("kind") == key.kind
+                for k, o in self.objects.items()):
+            raise ApplyError(f'{key}: no matches for kind "{key.kind}" in version "{obj.get("apiVersion")}"')
+        if key in self.deleting:
+            raise ApplyError(f"{key}: object is being deleted")
         if self.require_namespaces and key.namespace and \
                 ResourceKey("", "Namespace", "", key.namespace) not in self.objects:
             raise ApplyError(f"{key}: namespaces \"{key.namespace}\" not found")
@@ -132,24 +150,31 @@ class MemoryBackend(BackendBase):
                 if not dry_run:
                     self.delete(key)
                 live = None
-        result = self._merged(key, live, obj)
+        result = self._replaced(key, live, obj) if replace and live is not None else self._merged(key, live, obj)
         if dry_run:
             return result
         self.objects[key] = result
         self.owned[key] = set(_leaves(_spec(obj))) | {("metadata",) + p for p in _leaves(
             {k: v for k, v in (obj.get("metadata") or {}).items() if k in ("labels", "annotations")})}
-        self.calls.append(("apply", str(key)))
+        self.calls.append(("replace" if replace and live is not None else "apply", str(key)))
         return copy.deepcopy(result)
 
     def delete(self, key: ResourceKey, *, dry_run: bool = False, propagation: str = "foreground") -> bool:
         if key not in self.objects:
             return False
         if not dry_run:
-            del self.objects[key]
-            self.owned.pop(key, None)
-            self.polls.pop(key, None)
             self.calls.append(("delete", str(key)))
+            if self.linger:
+                self.objects[key]["metadata"]["deletionTimestamp"] = CREATED_AT
+                self.deleting[key] = self.linger
+            else:
+                self._forget(key)
         return True
+
+    def _forget(self, key: ResourceKey) -> None:
+        self.objects.pop(key, None)
+        self.owned.pop(key, None)
+        self.polls.pop(key, None)
 
     def health(self, key: ResourceKey) -> Health | None:
         obj = self.objects.get(key)
@@ -203,6 +228,16 @@ class MemoryBackend(BackendBase):
                     raise ImmutableFieldError(f"{key}: field is immutable when `immutable` is set",
                                               field=section)
 
+    def _replaced(self, key: ResourceKey, live: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
+        """A PUT: the object becomes exactly `obj` (fields of other managers go), keeping its identity."""
+        result = self._merged(key, None, obj)
+        meta, old = result["metadata"], live["metadata"]
+        meta.update(uid=old.get("uid"), creationTimestamp=old.get("creationTimestamp"),
+                    generation=int(old.get("generation", 1)) + (_spec(result) != _spec(live)))
+        if "status" in live and "status" not in result:
+            result["status"] = copy.deepcopy(live["status"])
+        return result
+
     def _merged(self, key: ResourceKey, live: dict[str, Any] | None, obj: dict[str, Any]) -> dict[str, Any]:
         """Server-side apply by one manager: drop the fields it set before and no longer sets, merge the rest."""
         desired = copy.deepcopy(obj)
@@ -243,7 +278,8 @@ class MemoryBackend(BackendBase):
 
 
 _STATUS_KINDS = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("batch", "Job"),
-                 ("", "PersistentVolumeClaim"), ("", "Pod")}
+                 ("", "PersistentVolumeClaim"), ("", "Pod"), ("networking.k8s.io", "Ingress"), ("", "Service"),
+                 ("apiregistration.k8s.io", "APIService"), ("apiextensions.k8s.io", "CustomResourceDefinition")}
 
 
 def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]:
@@ -260,7 +296,7 @@ def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]
                                      "reason": "ProgressDeadlineExceeded", "message": "rollout stalled"}]
         return status
     if kind == "StatefulSet":
-        return {"observedGeneration": gen, "replicas": n, "readyReplicas": n if ready else 0,
+        return {"observedGeneration": gen, "updatedReplicas": n if ready else 0, "replicas": n, "readyReplicas": n if ready else 0,
                 "currentRevision": f"r{gen if ready else gen - 1}", "updateRevision": f"r{gen}"}
     if kind == "DaemonSet":
         return {"observedGeneration": gen, "desiredNumberScheduled": 1, "updatedNumberScheduled": int(ready),
@@ -269,6 +305,16 @@ def _status(key: ResourceKey, obj: dict[str, Any], stage: str) -> dict[str, Any]
         if stage == "degraded":
             return {"conditions": [{"type": "Failed", "status": "True", "message": "backoff limit reached"}]}
         return {"conditions": [{"type": "Complete", "status": "True"}]} if ready else {"active": 1}
+    if kind in ("Ingress", "Service"):  # a load balancer's address arrives (Services: type LoadBalancer only)
+        if kind == "Service" and (obj.get("spec") or {}).get("type") != "LoadBalancer":
+            return {}
+        return {"loadBalancer": {"ingress": [{"ip": "192.0.2.10"}] if ready else []}}
+    if kind == "CustomResourceDefinition":
+        return {"conditions": [{"type": "NamesAccepted", "status": "True"},
+                               {"type": "Established", "status": "True" if ready else "False"}]}
+    if kind == "APIService":
+        return {"conditions": [{"type": "Available", "status": "True" if ready else "False",
+                                "reason": "Passed" if ready else "MissingEndpoints", "message": ""}]}
     if kind == "PersistentVolumeClaim":
         return {"phase": "Lost" if stage == "degraded" else "Bound" if ready else "Pending"}
     if kind == "Pod":
