@@ -171,6 +171,8 @@ class _Decoder:
             item = typ.item
             if isinstance(item, Struct):  # a null entry decodes as an empty struct
                 return [self.decode({} if v is None else v, item, struct, where) for v in value]
+            if isinstance(item, str) and item in _ZERO:  # and a null scalar as Go's zero value
+                return [_ZERO[item] if v is None else self.decode(v, item, struct, where) for v in value]
             return [self.decode(v, item, struct, where) for v in value]
         if isinstance(typ, Map):
             if not isinstance(value, dict):
@@ -214,6 +216,10 @@ class _Decoder:
                 item = _decode_into(decoded[field], item, ftyp)
             decoded[field] = item
         return {canon[key]: decoded[canon[key]] for key in value}  # the file's order, for messages
+
+
+# Go's zero values: what encoding/json leaves in a slice element given as null
+_ZERO: dict[str, Any] = {"string": "", "types.PatchStrategicMerge": "", "bool": False, "int": 0, "int64": 0}
 
 
 def _json_key(key: Any) -> str:

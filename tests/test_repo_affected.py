@@ -150,3 +150,114 @@ def test_example_repo_base_env_file():
         "grafana/overlays/dev", "grafana/overlays/production", "grafana/overlays/staging"]
     assert affected_targets(root, ["grafana/overlays/staging/grafana.env"]) == ["grafana/overlays/staging"]
     assert affected_targets(root, ["argocd/applications/grafana-dev.yaml"]) == ["argocd/applications"]
+
+
+# --- deletions, renames, refs, deployments (issue 13) ---
+
+K_OVERLAY = K + "resources:\n  - ../../base\n"
+SMALL = {
+    "web/base/kustomization.yaml": K + "resources:\n  - cm.yaml\n",
+    "web/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+    "web/overlays/dev/kustomization.yaml": K_OVERLAY,
+    "web/overlays/prod/kustomization.yaml": K_OVERLAY,
+}
+
+
+def _rows(capsys, *argv):
+    assert main(["affected", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_removed_and_renamed_overlays_are_listed_as_removed(tmp_path, capsys, monkeypatch):
+    repo = make_repo(tmp_path / "r", SMALL)
+    git(repo, "rm", "-q", "-r", "web/overlays/prod")
+    git(repo, "mv", "web/overlays/dev", "web/overlays/development")
+    commit(repo, "remove prod, rename dev")
+    monkeypatch.chdir(repo)
+    out = _rows(capsys, "--base", "HEAD~1", "--head", "HEAD")
+    assert out["removed"] == ["web/overlays/dev", "web/overlays/prod"]
+    assert out["added"] == ["web/overlays/development"]
+    assert out["overlays"] == ["web/overlays/development"]
+    assert out["include"] == [{"overlay": "web/overlays/development"}]
+    assert main(["affected", "--base", "HEAD~1", "--head", "HEAD"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "web/overlays/dev (removed)", "web/overlays/development", "web/overlays/prod (removed)"]
+
+
+def test_head_ref_is_read_not_the_working_tree(tmp_path, capsys, monkeypatch):
+    repo = make_repo(tmp_path / "r", SMALL)
+    (repo / "web/overlays/prod/patch.yaml").write_text("kind: ConfigMap\n")
+    commit(repo, "a file prod does not read yet")
+    (repo / "web/overlays/prod/kustomization.yaml").write_text(K_OVERLAY + "patches:\n  - path: patch.yaml\n")
+    commit(repo, "prod reads it")
+    first = git(repo, "rev-parse", "HEAD~2").strip()
+    second = git(repo, "rev-parse", "HEAD~1").strip()
+    # The working tree (HEAD) has prod reading patch.yaml; at `second` nothing reads it.
+    monkeypatch.chdir(repo)
+    assert _rows(capsys, "--base", first, "--head", second)["targets"] == []
+    git(repo, "rm", "-q", "-r", "web/overlays/dev")  # the work tree differs from --head: ignored
+    assert _rows(capsys, "--base", second, "--head", "HEAD")["targets"] == [
+        {"path": "web/overlays/prod", "status": "changed"}]
+
+
+def test_shallow_clone_says_to_fetch_history(tmp_path, capsys, monkeypatch):
+    repo = make_repo(tmp_path / "r", SMALL)
+    commit(repo, "second")
+    commit(repo, "third")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    monkeypatch.chdir(clone)
+    code = main(["affected", "--base", "HEAD~2"])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err
+    assert "shallow clone" in err and "fetch-depth: 0" in err
+
+
+APPS = {
+    **SMALL,
+    "plain/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n",
+    "argocd/plain.yaml": """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: plain
+spec:
+  source:
+    repoURL: https://example.com/r.git
+    path: plain
+  destination:
+    namespace: plain
+""",
+    "argocd/base.yaml": """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web-base
+spec:
+  source:
+    path: web/base
+  destination:
+    namespace: web
+""",
+    "apps/staging/kustomization.yaml": K + "resources:\n  - ../../web/base\n",
+    "clusters/staging/apps.yaml": """apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  path: ./apps/staging
+  prune: true
+""",
+}
+
+
+def test_application_paths_and_flux_clusters_are_targets(tmp_path):
+    repo = make_repo(tmp_path / "r", APPS)
+    assert affected_targets(repo, ["plain/cm.yaml"]) == ["plain"]  # a plain directory an app deploys
+    assert affected_targets(repo, ["web/base/cm.yaml"]) == ["apps/staging", "web/base", "web/overlays/dev",
+                                                            "web/overlays/prod"]  # a base an app deploys
+    # A Flux Kustomization edited under clusters/<env>: that cluster folder is what Flux syncs.
+    assert affected_targets(repo, ["clusters/staging/apps.yaml"]) == ["clusters/staging"]

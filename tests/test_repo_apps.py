@@ -60,3 +60,58 @@ def test_tree_of_example_repo(capsys):
     assert main(["tree", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["WORKLOAD", "dev", "staging", "production"]
+
+
+def test_policy_destination_and_prune_per_environment(tmp_path, capsys):
+    root = tmp_path / "assets"
+    shutil.copytree(EXAMPLE, root)
+    app = root / "argocd/applications/grafana-production.yaml"
+    doc = yaml.safe_load(app.read_text())
+    doc["spec"]["destination"]["server"] = "https://staging.k8s.example.internal:6443"
+    doc["spec"].setdefault("syncPolicy", {})["automated"] = {"prune": True}
+    app.write_text(yaml.safe_dump(doc))
+    assert main(["apps", "check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert ("POLICY  grafana-production (argocd/applications/grafana-production.yaml): production: server is "
+            "https://staging.k8s.example.internal:6443, expected https://prod.k8s.example.internal:6443") in out
+    assert "production: prune is true, expected false" in out
+    # the other Applications keep to their environment's settings
+    assert out.count("POLICY") == 2
+
+
+def test_unknown_layout_says_how_to_configure_it(tmp_path, capsys):
+    k = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"
+    app = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: shop-eu\nspec:\n"
+           "  source:\n    path: deploy/eu-west/shop\n  destination:\n    namespace: shop\n")
+    (tmp_path / "deploy/eu-west/shop").mkdir(parents=True)
+    (tmp_path / "deploy/eu-west/shop/kustomization.yaml").write_text(k)
+    (tmp_path / "shop.yaml").write_text(app)
+    assert main(["apps", "check", str(tmp_path)]) == 0
+    assert 'layout: "apps/{env}"' in capsys.readouterr().out
+    assert main(["tree", str(tmp_path)]) == 0
+    assert "layout:" in capsys.readouterr().out
+    (tmp_path / ".kpy.yaml").write_text('layout: "deploy/{env}/{workload}"\n')
+    assert coverage(tmp_path) == [{"workload": "shop", "env": "eu-west", "path": "deploy/eu-west/shop",
+                                   "apps": ["shop-eu"]}]
+    assert main(["tree", str(tmp_path)]) == 0
+    assert "shop" in capsys.readouterr().out
+
+
+def test_envs_folder_layout_is_recognised(tmp_path):
+    k = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"
+    for env in ("qa", "prod-eu"):
+        (tmp_path / "envs" / env).mkdir(parents=True)
+        (tmp_path / "envs" / env / "kustomization.yml").write_text(k)
+    tree = repo_tree(tmp_path)
+    assert tree["environments"] == ["qa", "prod-eu"]
+
+
+def test_tree_matrix_wraps_to_the_terminal():
+    from kustomize_py.repo.tree import format_text
+
+    envs = [f"environment-{i:02d}" for i in range(12)]
+    tree = {"environments": envs, "workloads": {"web": {e: {"path": f"web/overlays/{e}"} for e in envs[::2]}}}
+    lines = format_text(tree, width=80).split("\n\nweb\n")[0].splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert sum(line.startswith("WORKLOAD") for line in lines) == 3  # three blocks of four columns
+    assert "environment-11" in "".join(lines)

@@ -186,3 +186,279 @@ def test_run_checks_reports_progress_per_overlay(tmp_path):
     report = run_checks(root, on_progress=lambda done, total, target: seen.append((done, total)))
     assert report.ok
     assert seen and seen[-1][0] == seen[-1][1] == len(report.overlays)
+
+
+# --- real-repository files (issue 13) ---
+
+SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\nstringData:\n  password: hunter2-value\n"
+
+
+def test_secrets_in_lists_and_json_are_found_sops_is_not_plaintext(tmp_path):
+    files = clean_files()
+    files["raw/list.yaml"] = ("apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n"
+                              "    metadata:\n      name: in-list\n    data:\n      k: aHVudGVyMg==\n")
+    files["raw/s.json"] = json.dumps({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "as-json"},
+                                      "data": {"k": "aHVudGVyMg=="}})
+    files["raw/sops.yaml"] = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: sopsed\ndata:\n"
+                              "  k: ENC[AES256_GCM,data:abc,type:str]\nsops:\n  mac: ENC[x]\n  version: 3.8.1\n")
+    root = make_repo(tmp_path / "r", files)
+    found = checks(run_checks(root))
+    assert ("plaintext-secret", "raw/list.yaml") in found
+    assert ("plaintext-secret", "raw/s.json") in found
+    assert ("plaintext-secret", "raw/sops.yaml") not in found
+
+
+def test_components_are_not_built_alone_and_config_marks_targets(tmp_path):
+    files = clean_files()
+    files["components/probe/kustomization.yaml"] = ("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                                   "patches:\n  - path: p.yaml\n")
+    files["components/probe/p.yaml"] = PATCH
+    files["scratch/broken/kustomization.yaml"] = K + "resources:\n  - missing.yaml\n"
+    root = make_repo(tmp_path / "r", files)
+    report = run_checks(root)
+    assert "components/probe" not in report.overlays
+    assert ("build", "scratch/broken") in {(i.check, i.overlay) for i in report.issues}
+    (root / ".kpy.yaml").write_text("check:\n  exclude: [scratch]\n")
+    report = run_checks(root)
+    assert report.ok and "scratch/broken" not in report.overlays
+    (root / ".kpy.yaml").write_text("check:\n  targets: ['*/overlays/*']\n")
+    assert run_checks(root).overlays == ["web/overlays/dev", "web/overlays/prod"]
+    (root / ".kpy.yaml").write_text("check:\n  exlude: [scratch]\n")
+    assert main(["check", str(root)]) == 1  # a misspelt setting is an error naming it, not ignored
+
+
+def test_helm_charts_need_enable_helm_and_say_so(tmp_path, capsys):
+    files = clean_files()
+    files["charts-app/kustomization.yaml"] = K + "helmCharts:\n  - name: podinfo\n    version: 6.0.0\n"
+    root = make_repo(tmp_path / "r", files)
+    report = run_checks(root)
+    helm = [i for i in report.issues if i.overlay == "charts-app"]
+    assert report.ok and [i.severity for i in helm] == ["warning"]
+    assert "--enable-helm" in helm[0].message
+    report = run_checks(root, enable_helm=True, helm_command=str(tmp_path / "no-such-helm"))
+    assert not report.ok  # now it is rendered, with the helm binary given
+
+
+def test_unlisted_sealed_file_is_reported_and_seal_all_lists_new_ones(tmp_path):
+    sealed = ("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\n  namespace: web\n"
+              "spec:\n  encryptedData:\n    pw: AgBy3i4OJSWK\n")
+    files = clean_files()
+    files["web/sealed/kustomization.yaml"] = K + "# sealed secrets of web\nresources:\n  - old.yaml\n"
+    files["web/sealed/old.yaml"] = sealed.replace("name: db", "name: old")
+    files["web/sealed/db.yaml"] = sealed
+    root = make_repo(tmp_path / "r", files)
+    assert ("sealed-unused", "web/sealed/db.yaml") in checks(run_checks(root))
+    from kustomize_py.repo.sealed_index import index_new_files
+
+    assert index_new_files([root / "web/sealed/db.yaml"]) == [root / "web/sealed/kustomization.yaml"]
+    text = (root / "web/sealed/kustomization.yaml").read_text()
+    assert "# sealed secrets of web" in text and "- db.yaml" in text
+    assert ("sealed-unused", "web/sealed/db.yaml") not in checks(run_checks(root))
+
+
+def test_seal_all_adds_created_files_to_the_sealed_kustomization(tmp_path):
+    from pathlib import Path
+
+    cert = Path(__file__).parent / "fixtures" / "sealed" / "a.crt"
+    root = make_repo(tmp_path / "r", {"web/sealed/kustomization.yaml": K + "resources: []\n",
+                                      ".gitignore": "*.secret.yaml\n.kpy-seal-state.json\n"})
+    (root / "web/secrets").mkdir()
+    (root / "web/secrets/db.secret.yaml").write_text(SECRET.format(name="db").replace("  name: db\n",
+                                                                                        "  name: db\n  namespace: web\n"))
+    assert main(["seal", "--all", str(root), "--cert", str(cert)]) == 0
+    assert "- db.yaml" in (root / "web/sealed/kustomization.yaml").read_text()
+
+
+APP_KINDS = {
+    "apps/chart.yaml": """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: podinfo
+spec:
+  source:
+    repoURL: https://stefanprodan.github.io/podinfo
+    chart: podinfo
+    targetRevision: 6.5.0
+  destination:
+    namespace: podinfo
+""",
+    "apps/multi.yaml": """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: multi
+spec:
+  sources:
+    - repoURL: https://charts.example.com
+      chart: redis
+      targetRevision: 1.0.0
+    - repoURL: https://git.example.com/repo.git
+      ref: values
+    - repoURL: https://git.example.com/repo.git
+      path: web/overlays/dev
+  destination:
+    namespace: web
+""",
+    "clusters/a/web.yaml": app("web", "prod"),
+    "clusters/b/web.yaml": app("web", "prod"),  # the same name in two cluster folders
+    "chart/Chart.yaml": "apiVersion: v2\nname: apps\nversion: 0.1.0\n",
+    "chart/templates/app.yaml": """{{- range .Values.apps }}
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {{ .name }}
+spec:
+  source:
+    path: {{ .path | quote }}
+{{- end }}
+""",
+    "apps/set.yaml": """apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: envs
+spec:
+  generators:
+    - list:
+        elements:
+          - env: dev
+          - env: prod
+    - git:
+        repoURL: https://git.example.com/repo.git
+        directories:
+          - path: web/overlays/*
+  template:
+    metadata:
+      name: 'web-{{env}}'
+    spec:
+      source:
+        repoURL: https://git.example.com/repo.git
+        path: 'web/overlays/{{env}}'
+      destination:
+        namespace: web
+""",
+}
+
+
+def test_discovery_classifies_real_application_shapes(tmp_path):
+    from kustomize_py.repo.deployments import discover
+
+    files = clean_files()
+    del files["argocd/applications/web-dev.yaml"], files["argocd/applications/web-prod.yaml"]
+    files["argocd/applications/kustomization.yaml"] = K + "resources: []\n"
+    root = make_repo(tmp_path / "r", {**files, **APP_KINDS})
+    found = {(d.source, d.name, d.type, d.path) for d in discover(root)}
+    assert ("apps/chart.yaml", "podinfo", "helm-chart", None) in found
+    assert ("apps/multi.yaml", "multi", "helm-chart", None) in found
+    assert ("apps/multi.yaml", "multi", "kustomize", "web/overlays/dev") in found
+    assert ("clusters/a/web.yaml", "web-prod", "kustomize", "web/overlays/prod") in found
+    assert ("clusters/b/web.yaml", "web-prod", "kustomize", "web/overlays/prod") in found
+    assert ("chart/templates/app.yaml", "app", "templated", None) in found
+    # the list generator fills the template; the git one gives `path`, which this template does not use
+    assert {(t, p) for s, _, t, p in found if s == "apps/set.yaml"} == {
+        ("kustomize", "web/overlays/dev"), ("kustomize", "web/overlays/prod"), ("unresolved", None)}
+    report = run_checks(root)
+    assert report.ok, format_issues(report)
+
+
+def test_applicationset_alone_counts_as_coverage(tmp_path):
+    files = clean_files()
+    del files["argocd/applications/web-dev.yaml"], files["argocd/applications/web-prod.yaml"]
+    files["argocd/applications/kustomization.yaml"] = K + "resources:\n  - set.yaml\n"
+    files["argocd/applications/set.yaml"] = APP_KINDS["apps/set.yaml"].replace("    - list:\n        elements:\n"
+                                                                              "          - env: dev\n"
+                                                                              "          - env: prod\n", "")
+    files["argocd/applications/set.yaml"] = files["argocd/applications/set.yaml"].replace(
+        "'web/overlays/{{env}}'", "'{{path}}'")
+    root = make_repo(tmp_path / "r", files)
+    assert not [i for i in run_checks(root).issues if i.check == "app-missing"]
+
+
+def format_issues(report) -> str:
+    from kustomize_py.repo.check import format_text
+
+    return format_text(report)
+
+
+FLUX = {  # the shape of fluxcd/flux2-kustomize-helm-example (Apache-2.0), reduced
+    "apps/base/podinfo/kustomization.yaml": K + "resources:\n  - deployment.yaml\n",
+    "apps/base/podinfo/deployment.yaml": DEPLOY,
+    "apps/staging/kustomization.yaml": K + "resources:\n  - ../base/podinfo\npatches:\n  - path: replicas.yaml\n",
+    "apps/staging/replicas.yaml": PATCH,
+    "clusters/staging/apps.yaml": """apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  path: ./apps/staging
+  prune: true
+""",
+    "clusters/staging/flux-system/kustomization.yaml": K + "resources:\n  - ns.yaml\n",
+    "clusters/staging/flux-system/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
+}
+
+
+def test_flux_layout_removal_and_base_ref(tmp_path, capsys, monkeypatch):
+    from tests.repo_fixtures import git
+
+    root = make_repo(tmp_path / "r", FLUX)
+    report = run_checks(root)
+    assert report.ok, format_issues(report)
+    assert report.overlays == ["apps/staging", "clusters/staging/flux-system"]
+    git(root, "rm", "-q", "clusters/staging/apps.yaml")
+    monkeypatch.chdir(root)
+    assert main(["check", "--files"]) == 1  # a deletion-only change, read from the index
+    out = capsys.readouterr().out
+    assert "[app-removed] Kustomization apps is removed: Flux garbage-collects everything it applied" in out
+    git(root, "commit", "-q", "-m", "drop apps")
+    assert main(["check", "--base", "HEAD~1"]) == 1
+    assert "[app-removed]" in capsys.readouterr().out
+    assert main(["check", "--base", "HEAD~1", "--allow-removal", "apps"]) == 0
+
+
+def test_other_repository_sources_and_git_file_generators(tmp_path):
+    from kustomize_py.repo.deployments import discover
+
+    files = clean_files()
+    files["config/dev/config.json"] = json.dumps({"env": "dev", "cluster": {"name": "dev-1"}})
+    files["config/prod/config.json"] = json.dumps({"env": "prod", "cluster": {"name": "prod-1"}})
+    files["argocd/set.yaml"] = """apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: by-file
+spec:
+  generators:
+    - git:
+        repoURL: https://git.example.com/repo.git
+        files:
+          - path: config/*/config.json
+  template:
+    metadata:
+      name: 'web-{{cluster.name}}'
+    spec:
+      source:
+        repoURL: https://git.example.com/repo.git
+        path: 'web/overlays/{{env}}'
+      destination:
+        name: '{{cluster.name}}'
+"""
+    files["argocd/elsewhere.yaml"] = app("billing", "prod").replace("https://git.example.com/repo.git",
+                                                                    "git@github.com:acme/billing.git")
+    root = make_repo(tmp_path / "r", files)
+    (root / ".kpy.yaml").write_text("repoURLs: [https://git.example.com/repo]\n")
+    found = {(d.name, d.type, d.path, d.server) for d in discover(root)}
+    assert ("by-file", "kustomize", "web/overlays/dev", "dev-1") in found
+    assert ("by-file", "kustomize", "web/overlays/prod", "prod-1") in found
+    assert ("billing-prod", "other-repo", None, "https://kubernetes.default.svc") in found
+    assert run_checks(root).ok  # billing's path lives in another repository: not an error here
+
+
+def test_files_outside_git_are_checked_without_removals(tmp_path):
+    from tests.repo_fixtures import write_tree
+
+    write_tree(tmp_path, clean_files())
+    report = run_checks(tmp_path, files=["web/overlays/dev/replicas.yaml", "argocd/applications/web-dev.yaml"])
+    assert report.ok and "web/overlays/dev" in report.overlays

@@ -75,3 +75,56 @@ def test_kpy_diff_accepts_two_overlays_and_refs(tmp_path, capsys, monkeypatch):
     assert main(["diff", "web/overlays/staging", "--ref", "HEAD~1", "--ref", "HEAD", "--exit-code"]) == 1
     text = capsys.readouterr().out
     assert "replicas: 1" in text and "replicas: 5" in text
+
+
+def test_overlay_added_or_removed_between_refs(tmp_path, capsys):
+    import shutil
+
+    root = make_repo(tmp_path / "r", files())
+    shutil.rmtree(root / "web/overlays/production")
+    commit(root, "drop production")
+    prod = str(root / "web/overlays/production")
+    assert main(["envdiff", prod, "--ref", "HEAD~1", "--ref", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{prod}: removed (HEAD~1 -> HEAD)")
+    assert "=== removed: apps/v1/Deployment/web-production" in out.replace(" ", " ") or "removed" in out
+    assert main(["envdiff", prod, "--ref", "HEAD", "--ref", "HEAD~1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["overlay"] == "added" and {d["action"] for d in data["diffs"]} == {"added"}
+    assert "s3cret" not in json.dumps(data)
+    # working tree (where it no longer exists) against a ref: removed, not an internal error
+    assert main(["envdiff", prod, "--ref", "HEAD~1"]) == 0
+    assert "removed" in capsys.readouterr().out
+
+
+def test_no_differences_is_said_and_sealed_ciphertext_is_summarised(tmp_path, capsys):
+    ciphertext = "AgB" + "x" * 600
+    sealed = ("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\n  namespace: web\n"
+              f"spec:\n  encryptedData:\n    pw: {ciphertext}\n")
+    tree = files()
+    tree["web/base/sealed.yaml"] = sealed
+    tree["web/base/kustomization.yaml"] = K + "resources:\n  - deployment.yaml\n  - sealed.yaml\n"
+    root = make_repo(tmp_path / "r", tree)
+    overlay = str(root / "web/overlays/staging")
+    assert main(["envdiff", overlay, "--ref", "HEAD"]) == 0
+    assert capsys.readouterr().out == "no differences\n"
+    (root / "web/base/sealed.yaml").write_text(sealed.replace(ciphertext, "AgC" + "y" * 610))
+    assert main(["envdiff", overlay, "--ref", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert "SealedSecret" in out and "(ciphertext, 613 chars, sha256:" in out
+    assert "xxxxxxxx" not in out and "yyyyyyyy" not in out
+
+
+def test_flux_cluster_folder_diffs_like_flux(tmp_path, capsys):
+    tree = files()
+    tree["clusters/staging/web.yaml"] = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                                         "metadata:\n  name: web\n  namespace: flux-system\nspec:\n"
+                                         "  path: ./web/overlays/staging\n  prune: true\n")
+    tree["clusters/staging/flux-system/kustomization.yaml"] = K + "resources:\n  - ns.yaml\n"
+    tree["clusters/staging/flux-system/ns.yaml"] = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n"
+    root = make_repo(tmp_path / "r", tree)
+    (root / "clusters/staging/web.yaml").write_text(tree["clusters/staging/web.yaml"].replace("prune: true",
+                                                                                              "prune: false"))
+    assert main(["envdiff", str(root / "clusters/staging"), "--ref", "HEAD", "--format", "json"]) == 0
+    diffs = json.loads(capsys.readouterr().out)["diffs"]
+    assert [(d["action"], d["kind"]) for d in diffs] == [("modified", "Kustomization")]

@@ -14,31 +14,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--head", help="the other ref (default: the working tree)")
     p.add_argument("--files", nargs="*", metavar="FILE", help="changed files, instead of --base/--head")
     p.add_argument("--format", choices=["text", "json", "matrix"], default="text",
-                   help="text: one overlay a line; json: details; matrix: {\"include\": [{\"overlay\": ...}]}")
+                   help="text: one overlay a line, removed ones marked '(removed)'; json: details (added, removed); "
+                        "matrix: {\"include\": [{\"overlay\": ...}]} without the removed ones")
 
 
 def run(args: argparse.Namespace) -> int:
     from kustomize_py.errors import KpyError
-    from kustomize_py.repo.affected import (
-        affected_targets,
-        changed_files,
-        ci_matrix,
-        normalise_paths,
-    )
+    from kustomize_py.repo.affected import affected_between, affected_targets, ci_matrix, normalise_paths
 
     root = Path(args.root).resolve()
     if args.files is not None:
-        changed = normalise_paths(root, args.files)
+        if args.head:
+            raise KpyError("--head goes with --base, not --files", field="--head")
+        files = {f: "M" for f in normalise_paths(root, args.files)}
+        rows = [{"path": t, "status": "changed"} for t in affected_targets(root, sorted(files))]
     elif args.base:
-        changed = changed_files(root, args.base, args.head)
+        files, rows = affected_between(root, args.base, args.head)
     else:
         raise KpyError("give --base REF (and optionally --head REF), or --files", field="--base")
-    targets = affected_targets(root, changed)
     if args.format == "json":
-        print(json.dumps({"changed": changed, "overlays": targets, **ci_matrix(targets)}, indent=2))
+        print(json.dumps({"changed": sorted(files), "files": dict(sorted(files.items())),
+                          "overlays": [r["path"] for r in rows if r["status"] != "removed"],
+                          "added": [r["path"] for r in rows if r["status"] == "added"],
+                          "removed": [r["path"] for r in rows if r["status"] == "removed"],
+                          "targets": rows, **ci_matrix(rows)}, indent=2))
     elif args.format == "matrix":
-        print(json.dumps(ci_matrix(targets)))
+        print(json.dumps(ci_matrix(rows)))
     else:
-        for t in targets:
-            print(t)
+        for r in rows:
+            print(r["path"] if r["status"] != "removed" else f"{r['path']} (removed)")
     return 0

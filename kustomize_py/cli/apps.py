@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import sys
 from pathlib import Path
 
 
@@ -32,12 +34,43 @@ def run(args: argparse.Namespace) -> int:
             if not written:
                 print("every overlay has an Application")
         return 0
-    rows = coverage(root)
+    from kustomize_py.repo.apps import policy
+    from kustomize_py.repo.deployments import discover
+
+    deps = discover(root)
+    rows = coverage(root, deps)
     missing = [r for r in rows if not r["apps"]]
+    broken = policy(root, deps)
+    others = [d for d in deps if d.type not in ("kustomize", "directory")]
     if args.format == "json":
-        print(json.dumps({"overlays": rows, "missing": missing}, indent=2))
-    else:
-        for r in rows:
-            print(f"{'ok     ' if r['apps'] else 'MISSING'} {r['workload']:<20} {r['env']:<12} "
-                  f"{', '.join(r['apps']) or '-'}")
-    return 1 if missing else 0
+        print(json.dumps({"overlays": rows, "missing": missing, "policy": broken,
+                          "deployments": [d.to_dict() for d in deps]}, indent=2))
+        return 1 if missing or broken else 0
+    # Cut long lines only on a terminal (a pipe or CI log keeps them whole); policy lines never.
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10**6
+    if not any(d.kind in ("Application", "ApplicationSet") for d in deps):
+        print(f"no Argo CD Application or ApplicationSet under {root}: coverage is not checked "
+              f"({len(deps)} other deployment(s) found)")
+        rows, missing = [], []
+    elif not rows:
+        print(f"no overlays found in a layout kpy knows under {root} (<workload>/overlays/<env>, envs/<env>, "
+              "or a path naming an environment); say where they are in .kpy.yaml, e.g. layout: \"apps/{env}\" "
+              "or layout: \"{workload}/deploy/{env}\"")
+    for r in rows:
+        print(_fit(f"{'ok     ' if r['apps'] else 'MISSING'} {r['workload']:<20} {r['env']:<12} "
+                   f"{', '.join(r['apps']) or '-'}", width))
+    for d in others:
+        what = {"helm-chart": "Helm chart", "helm": "local Helm chart",
+                "other-repo": "deployed from another repository or artifact",
+                "templated": "templated file (not rendered by kpy)", "missing": "MISSING PATH",
+                "unresolved": "generator not resolvable here"}.get(d.type, d.type)
+        print(_fit(f"{'note   ' if d.type != 'missing' else 'ERROR  '} {d.kind} {d.name} ({d.source}): {what}"
+                   f"{' ' + d.detail if d.detail else ''}", width))
+    for b in broken:
+        print(f"POLICY  {b['app']} ({b['source']}): {b['env']}: {b['field']} is {b['actual']}, "
+              f"expected {b['expected']}")
+    return 1 if missing or broken else 0
+
+
+def _fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: max(width - 1, 10)] + "…"

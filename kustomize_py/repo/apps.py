@@ -21,13 +21,66 @@ DEFAULT_DIR = "argocd/applications"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def coverage(root: Path) -> list[dict[str, Any]]:
-    """One row per overlay: {workload, env, path, apps: [Application names deploying it]}."""
-    from kustomize_py.sync.apps import load_applications
+def coverage(root: Path, deployments: list[Any] | None = None) -> list[dict[str, Any]]:
+    """One row per overlay: {workload, env, path, apps: [Application/ApplicationSet names deploying it]}."""
+    from kustomize_py.repo.deployments import discover
 
-    apps = [a for a in load_applications(Path(root)) if a.kind == "argocd"]
+    deps = discover(Path(root)) if deployments is None else deployments
+    argo = [d for d in deps if d.kind in ("Application", "ApplicationSet")]
     return [{"workload": o.workload, "env": o.env, "path": o.path,
-             "apps": [a.name for a in apps if a.path == o.path]} for o in overlays(Path(root))]
+             "apps": sorted({d.name for d in argo if d.path == o.path})} for o in overlays(Path(root))]
+
+
+POLICY_KEYS = ("server", "cluster", "namespace", "prune", "finalizer")
+
+
+def env_of(path: str, envs: list[str]) -> str | None:
+    """The environment a deployed path belongs to: its overlay's, else a configured environment name
+    that is one of its directories."""
+    from kustomize_py.repo.discover import overlay_of
+
+    ov = overlay_of(path)
+    if ov is not None and ov.env in envs:
+        return ov.env
+    return next((p for p in path.split("/") if p in envs), None)
+
+
+def policy(root: Path, deployments: list[Any] | None = None) -> list[dict[str, str]]:
+    """Applications that break their environment's policy (`.kpy.yaml` environments: <env>: server,
+    cluster, namespace, prune, finalizer): [{app, source, env, field, expected, actual}]."""
+    from kustomize_py.repo.deployments import discover
+
+    root = Path(root)
+    envs = load_config(root).get("environments") or {}
+    if not isinstance(envs, dict):
+        raise KpyError("expected a mapping of environment settings", path=str(root / ".kpy.yaml"),
+                       field="environments")
+    deps = discover(root) if deployments is None else deployments
+    out = []
+    for d in deps:
+        if d.kind not in ("Application", "ApplicationSet") or d.path is None:
+            continue
+        env = env_of(d.path, list(envs))
+        rules = envs.get(env) if env else None
+        if not isinstance(rules, dict):
+            continue
+        actual = {"server": d.server, "cluster": d.server, "namespace": d.namespace, "prune": d.prune,
+                  "finalizer": d.cascade_finalizer}
+        for key in POLICY_KEYS:
+            if key not in rules:
+                continue
+            want = rules[key]
+            if key == "server" and "cluster" in rules and d.server == str(rules["cluster"]):
+                continue  # destination.name given instead of server
+            if key == "cluster" and "server" in rules and d.server == str(rules["server"]):
+                continue
+            if (isinstance(want, bool) and bool(actual[key]) != want) or (
+                    not isinstance(want, bool) and str(actual[key]) != str(want)):
+                out.append({"app": d.name, "source": d.source, "env": env, "field": key,
+                            "expected": str(want).lower() if isinstance(want, bool) else str(want),
+                            "actual": str(actual[key]).lower() if isinstance(actual[key], bool)
+                            else str(actual[key] or "(none)")})
+    return out
 
 
 def _settings(root: Path) -> dict[str, Any]:
@@ -71,9 +124,9 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
 def _apps_dir(root: Path, settings: dict[str, Any]) -> str:
     if settings.get("dir"):
         return str(settings["dir"])
-    from kustomize_py.sync.apps import load_applications
+    from kustomize_py.repo.deployments import discover
 
-    parents = Counter(PurePosixPath(a.source).parent.as_posix() for a in load_applications(root) if a.kind == "argocd")
+    parents = Counter(PurePosixPath(d.source).parent.as_posix() for d in discover(root) if d.kind == "Application")
     return parents.most_common(1)[0][0] if parents else DEFAULT_DIR
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.errors import KustomizationError
+from kustomize_py.errors import KpyError, KustomizationError
 from kustomize_py.kustomization import FILE_NAMES
 from kustomize_py.remote import is_remote
 from kustomize_py.repo.discover import kustomization_dirs, overlay_of
@@ -27,6 +27,8 @@ class Node:
     dirs: set[str] = field(default_factory=set)  # bases, components, plugin directories
     prefixes: set[str] = field(default_factory=set)  # plain directories read whole (chartHome, ...)
     error: str | None = None  # unreadable kustomization: any file under its directory counts
+    component: bool = False  # kind: Component (built only inside a kustomization, never alone)
+    kustomization: bool = True  # False: a plain directory or Helm chart an Application deploys
 
 
 @dataclass
@@ -35,11 +37,27 @@ class Graph:
 
     nodes: dict[str, Node]
     included_by: dict[str, set[str]]
+    deployed: set[str] = field(default_factory=set)  # paths an Application/Flux Kustomization deploys
+    patterns: list[str] | None = None  # `.kpy.yaml` check.targets: what is deployable (None: convention)
+    exclude: list[str] = field(default_factory=list)  # `.kpy.yaml` check.exclude
 
     @property
     def targets(self) -> list[str]:
-        """What CI renders: overlays by convention, plus every kustomization nothing else includes."""
-        return sorted(p for p in self.nodes if overlay_of(p) or not self.included_by.get(p))
+        """What CI renders: overlays by convention (or `check.targets` globs), every kustomization nothing
+        else includes, and every local path an Application or Flux Kustomization deploys; never a
+        Component, never an excluded path."""
+        from kustomize_py.repo.deployments import matches
+
+        def wanted(p: str) -> bool:
+            node = self.nodes[p]
+            if matches(p, self.exclude) or node.component:
+                return False
+            if p in self.deployed:
+                return True
+            if self.patterns is not None:
+                return node.kustomization and matches(p, self.patterns)
+            return node.kustomization and (overlay_of(p) is not None or not self.included_by.get(p))
+        return sorted(p for p in self.nodes if wanted(p))
 
 
 def _join(base: str, entry: str) -> str:
@@ -113,22 +131,58 @@ def read_node(root: Path, d: str) -> Node:
             node.prefixes.add(target)
         else:
             node.files.add(target)
+            node.prefixes.add(target)  # a deleted base directory: the files that were in it count
+    node.component = str(fields.get("kind") or "") == "Component"
     helm = fields.get("helmGlobals")
     if isinstance(helm, dict) and isinstance(helm.get("chartHome"), str):
         node.prefixes.add(_join(d, helm["chartHome"]))
     return node
 
 
-def build_graph(root: Path, dirs: list[str] | None = None) -> Graph:
-    """The graph of every kustomization under `root`."""
+def check_settings(config: dict[str, Any], path: str = ".kpy.yaml") -> tuple[list[str] | None, list[str]]:
+    """`.kpy.yaml` check.targets (globs of deployable kustomizations) and check.exclude (globs)."""
+    section = config.get("check") or {}
+    if not isinstance(section, dict):
+        raise KpyError("expected a mapping", path=path, field="check")
+    out: list[list[str] | None] = []
+    for name in ("targets", "exclude"):
+        value = section.get(name)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            raise KpyError("expected a list of path globs", path=path, field=f"check.{name}")
+        out.append(None if value is None else [v.strip().strip("/").removeprefix("./") for v in value])
+    return out[0], out[1] or []
+
+
+def build_graph(root: Path, dirs: list[str] | None = None, *, deployments: list[Any] | None = None,
+                config: dict[str, Any] | None = None) -> Graph:
+    """The graph of every kustomization under `root`, plus the local paths its Applications, ApplicationSets
+    and Flux Kustomizations deploy (`deployments`: as found by repo.deployments.discover, by default)."""
+    from kustomize_py.repo.deployments import discover
+    from kustomize_py.repo.discover import load_config
+
     root = Path(root)
+    config = load_config(root) if config is None else config
+    patterns, exclude = check_settings(config, str(root / ".kpy.yaml"))
     dirs = kustomization_dirs(root) if dirs is None else dirs
     nodes = {d: read_node(root, d) for d in dirs}
+    deps = discover(root, config) if deployments is None else deployments
+    deployed = set()
+    for dep in deps:
+        if dep.local and not matches_any(dep.path, exclude):
+            deployed.add(dep.path)
+            if dep.path not in nodes:
+                nodes[dep.path] = Node(dep.path, prefixes={dep.path}, kustomization=False)
     included_by: dict[str, set[str]] = {}
     for node in nodes.values():
         for dep in node.dirs:
             included_by.setdefault(dep, set()).add(node.path)
-    return Graph(nodes, included_by)
+    return Graph(nodes, included_by, deployed, patterns, exclude)
+
+
+def matches_any(path: str, patterns: list[str]) -> bool:
+    from kustomize_py.repo.deployments import matches
+
+    return matches(path, patterns)
 
 
 def _under(path: str, prefix: str) -> bool:

@@ -90,13 +90,49 @@ def _cell_lines(cell: dict[str, Any]) -> list[str]:
     return lines
 
 
-def format_text(tree: dict[str, Any]) -> str:
-    """The matrix (x: overlay present, -: missing), then each overlay's changes."""
+UNKNOWN_LAYOUT = ("no overlays found in a layout kpy knows (<workload>/overlays/<env>, envs/<env>, or a path "
+                  "naming an environment); say where they are in .kpy.yaml, e.g. layout: \"apps/{env}\" or "
+                  "layout: \"{workload}/deploy/{env}\"")
+
+
+def _matrix(tree: dict[str, Any], width: int) -> list[str]:
+    """The x/- matrix, its environment columns wrapped into blocks that fit `width`; long names cut."""
     envs = tree["environments"]
-    width = max([len("WORKLOAD")] + [len(w) for w in tree["workloads"]]) + 2
-    out = ["WORKLOAD".ljust(width) + "".join(e.ljust(max(len(e), 3) + 2) for e in envs)]
-    for w, cells in tree["workloads"].items():
-        out.append(w.ljust(width) + "".join(("x" if e in cells else "-").ljust(max(len(e), 3) + 2) for e in envs))
+    name_width = min(max([len("WORKLOAD")] + [len(w) for w in tree["workloads"]]) + 2, max(width // 2, 12))
+    cols = [max(len(e), 3) + 2 for e in envs]
+    blocks: list[list[int]] = [[]]
+    used = name_width
+    for i, c in enumerate(cols):
+        if blocks[-1] and used + c > width:
+            blocks.append([])
+            used = name_width
+        blocks[-1].append(i)
+        used += c
+
+    def cut(text: str, n: int) -> str:
+        return (text if len(text) < n else text[: n - 2] + "…").ljust(n)
+    out: list[str] = []
+    for block in blocks:
+        if out:
+            out.append("")
+        out.append(cut("WORKLOAD", name_width) + "".join(cut(envs[i], cols[i]) for i in block).rstrip())
+        for w, cells in tree["workloads"].items():
+            out.append(cut(w, name_width) + "".join(("x" if envs[i] in cells else "-").ljust(cols[i])
+                                                    for i in block).rstrip())
+    return out
+
+
+def format_text(tree: dict[str, Any], width: int | None = None) -> str:
+    """The matrix (x: overlay present, -: missing; wrapped to `width`), then each overlay's changes."""
+    import shutil
+
+    if not tree["workloads"]:
+        return UNKNOWN_LAYOUT + "\n"
+    import sys
+
+    width = width or (shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10**6)
+    envs = tree["environments"]
+    out = _matrix(tree, width)
     for w, cells in tree["workloads"].items():
         out.append("")
         out.append(w)

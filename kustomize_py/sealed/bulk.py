@@ -309,6 +309,10 @@ def seal_all(
         for outcome in outcomes:
             if outcome.status != "unchanged":
                 write_atomic(outcome.output, outcome.text)
+        # A new sealed file is listed in its directory's kustomization (repo tooling, issue 13).
+        from kustomize_py.repo.sealed_index import index_new_files
+
+        index_new_files([o.output for o in outcomes if o.status == "created"])
         for directory, state in states.items():
             text = json.dumps(state, indent=2, sort_keys=True) + "\n"
             path = directory / STATE_FILE
