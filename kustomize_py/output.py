@@ -81,10 +81,11 @@ def file_names(resources: list[Any]) -> list[str]:
     return names
 
 
-def write_output(result: BuildResult, output: str) -> None:
+def write_output(result: BuildResult, output: str) -> list[str]:
     """`-o`: one file per resource into an existing directory, else the stream into one file,
     failing as the reference does when that file cannot be opened (a missing directory, or a
-    path ending in a slash that is not a directory). Nothing is written when any file would fail."""
+    path ending in a slash that is not a directory). Nothing is written when any file would fail.
+    Returns the paths written."""
     from kustomize_py.yaml import dump
 
     if os.path.isdir(output):
@@ -92,7 +93,7 @@ def write_output(result: BuildResult, output: str) -> None:
         rendered = [(name, dump(res.obj)) for name, res in zip(names, result.resources)]
         for name, text in rendered:
             _write(os.path.join(output, name), text)
-        return
+        return [os.path.join(output, name) for name, _ in rendered]
     if output.endswith(("/", os.sep)):
         raise KpyError(f"open {output}: is a directory")
     parent = os.path.dirname(output) or "."
@@ -100,6 +101,7 @@ def write_output(result: BuildResult, output: str) -> None:
         reason = "not a directory" if os.path.exists(parent) else "no such file or directory"
         raise KpyError(f"open {output}: {reason}")
     _write(output, result.yaml)
+    return [output]
 
 
 def _write(path: str, text: str) -> None:

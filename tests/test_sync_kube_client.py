@@ -369,3 +369,16 @@ def test_validate_false_sends_field_validation_ignore(backend, server):
     applies = [r for r in server.requests if r["method"] == "PATCH"]
     assert "fieldValidation" not in applies[0]["query"]
     assert applies[-1]["query"]["fieldValidation"] == ["Ignore"]
+
+
+def test_annotate_is_a_merge_patch_that_takes_no_field_ownership(backend, server):
+    """--pause-argocd's annotation through the real client: set, then removed (None)."""
+    backend.apply(web())
+    key = ResourceKey("apps", "Deployment", "default", "web")
+    assert backend.annotate(key, {"argocd.argoproj.io/skip-reconcile": "true"}) is True
+    live = backend.get(key)
+    assert live["metadata"]["annotations"]["argocd.argoproj.io/skip-reconcile"] == "true"
+    assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert backend.annotate(key, {"argocd.argoproj.io/skip-reconcile": None}) is True
+    assert "argocd.argoproj.io/skip-reconcile" not in (backend.get(key)["metadata"].get("annotations") or {})
+    assert backend.annotate(ResourceKey("apps", "Deployment", "default", "nope"), {"a": "b"}) is False

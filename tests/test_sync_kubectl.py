@@ -182,3 +182,21 @@ def test_replace_option_runs_kubectl_replace_and_never_for_a_namespace(fake):
     assert [("--force" in a, json.loads(e["stdin"])["kind"]) for e in log() if e["argv"][0] == "replace"
             and "--dry-run=server" not in e["argv"] for a in [e["argv"]]] == [(False, "Namespace"), (True, "ConfigMap")]
     assert len(replaces) == 2 and not any(e["argv"][0] == "delete" for e in log())
+
+
+def test_annotate_is_kubectl_annotate_and_takes_no_field_ownership(fake):
+    """--pause-argocd's annotation: `kubectl annotate --overwrite` (a merge patch), then `key-` to remove."""
+    log = fake()
+    kb = KubectlBackend()
+    obj = h.deployment("web")
+    obj["metadata"]["namespace"] = "shop"
+    kb.apply(obj)
+    assert kb.annotate(WEB, {"argocd.argoproj.io/skip-reconcile": "true"}) is True
+    assert kb.get(WEB)["metadata"]["annotations"]["argocd.argoproj.io/skip-reconcile"] == "true"
+    assert kb.annotate(WEB, {"argocd.argoproj.io/skip-reconcile": None}) is True
+    assert "argocd.argoproj.io/skip-reconcile" not in (kb.get(WEB)["metadata"].get("annotations") or {})
+    assert kb.annotate(ResourceKey("apps", "Deployment", "shop", "nope"), {"a": "b"}) is False
+    argvs = [e["argv"] for e in log() if "annotate" in e["argv"]]
+    assert argvs[0] == ["annotate", "--overwrite", "Deployment.apps", "web", "--namespace", "shop",
+                        "argocd.argoproj.io/skip-reconcile=true"]
+    assert argvs[1][-1] == "argocd.argoproj.io/skip-reconcile-"

@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--crd-merge-keys", action="store_true",
                    help="kpy only, off by default: patches to custom resources merge lists by the "
                         "x-kubernetes-list-map-keys of CRDs in the build (kustomize replaces those lists)")
+    p.add_argument("--watch", action="store_true",
+                   help="kpy only: after the first build, build again whenever a file the kustomization "
+                        "reads changes, and print what changed in the output (Ctrl-C to stop)")
+    p.add_argument("--watch-poll", action="store_true",
+                   help="with --watch: poll file times instead of using the watchfiles package")
 
 
 def simple_args(argv: list[str]) -> argparse.Namespace | None:
@@ -77,7 +82,7 @@ def simple_args(argv: list[str]) -> argparse.Namespace | None:
         jobs=1, load_restrictor="LoadRestrictionsRootOnly", enable_helm=False, helm_command="helm",
         helm_kube_version="", helm_api_versions=[], helm_debug=False, crd_merge_keys=False,
         enable_alpha_plugins=False, env=[], mount=[], network=False, network_name="bridge",
-        as_current_user=False, reorder=None, enable_managedby_label=False)
+        as_current_user=False, reorder=None, enable_managedby_label=False, watch=False, watch_poll=False)
 
 
 def build_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -114,6 +119,10 @@ def check_flags(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_flags(args)
+    if args.watch:
+        from kustomize_py.cli.watching import watch_build
+
+        return watch_build(args)
     if args.all_root:
         return run_all(args)
     from kustomize_py.pipeline import build

@@ -50,6 +50,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("--force", action="store_true", help="delete and recreate objects whose immutable fields change")
         p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each wave to be healthy")
         p.add_argument("--no-wait", action="store_true", help="do not wait for health between waves")
+        _watch_flags(p)
+        p.add_argument("--pause-argocd", action="store_true",
+                       help="with --watch: set argocd.argoproj.io/skip-reconcile on the live Application while "
+                            "watching, so Argo CD does not revert kpy's changes (removed on exit, Ctrl-C included)")
     if "status" in names:
         p = sub.add_parser("status", help="per app: in sync, out of sync, missing or extraneous objects")
         _common(p, many=True)
@@ -65,6 +69,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                        help="colour the diff (auto: only on a terminal)")
         p.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences")
+        _watch_flags(p)
+
+
+def _watch_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--watch", action="store_true",
+                   help="run again whenever a file the app's kustomization reads changes (Ctrl-C to stop)")
+    p.add_argument("--watch-poll", action="store_true",
+                   help="with --watch: poll file times instead of using the watchfiles package")
 
 
 def _load(args: argparse.Namespace, target: str, root: Path) -> tuple[Any, list[dict[str, Any]]]:
@@ -106,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
     from kustomize_py.sync.backends import open_backend
 
     if args.command == "diff" and (args.other or args.ref):
+        if args.watch:
+            from kustomize_py.errors import KpyError
+
+            raise KpyError("--watch compares an app with the backend; it cannot be combined with a second "
+                           "overlay or --ref")
         from kustomize_py.cli import envdiff
 
         args.overlays = [args.target, *([args.other] if args.other else [])]
@@ -114,6 +131,14 @@ def run(args: argparse.Namespace) -> int:
     backend = open_backend(args.backend)
     if getattr(args, "allow_plaintext_secrets", False):
         backend.allow_plaintext_secrets = True
+    if getattr(args, "watch", False):
+        from kustomize_py.cli.watching import watch_app
+
+        return watch_app(args, root, backend)
+    if getattr(args, "pause_argocd", False):
+        from kustomize_py.errors import KpyError
+
+        raise KpyError("--pause-argocd pauses Argo CD while a --watch runs; add --watch")
     if args.command == "sync":
         return _sync(args, root, backend)
     if args.command == "diff":

@@ -118,6 +118,19 @@ class KubeApiBackend(BackendBase):
                 return None
             raise self._error(f"get {key}", err) from None
 
+    def annotate(self, key: ResourceKey, annotations: dict[str, str | None]) -> bool:
+        """A JSON merge patch of metadata.annotations (no field ownership taken); None removes one."""
+        try:
+            resource = self._resource(key, None)
+            self.client.patch(resource, name=key.name, namespace=key.namespace or None,
+                              body={"metadata": {"annotations": annotations}},
+                              content_type="application/merge-patch+json")
+        except Exception as err:
+            if getattr(err, "status", None) == 404 or _not_served(err):
+                return False
+            raise self._error(f"annotate {key}", err) from None
+        return True
+
     def _listable(self) -> list[Any]:
         """One resource per (group, resource name) that can be listed and deleted, at its preferred version."""
         try:

@@ -80,6 +80,16 @@ class KubectlBackend(BackendBase):
             raise self._fail(f"get {key}", proc)
         return json.loads(proc.stdout) if proc.stdout.strip() else None
 
+    def annotate(self, key: ResourceKey, annotations: dict[str, str | None]) -> bool:
+        """`kubectl annotate --overwrite` (a merge patch: no field ownership taken); None removes one."""
+        pairs = [f"{name}-" if value is None else f"{name}={value}" for name, value in annotations.items()]
+        proc = self._run(["annotate", "--overwrite", resource_arg(key, None), key.name, *self._ns_args(key), *pairs])
+        if proc.returncode != 0:
+            if _NOT_FOUND.search(proc.stderr):
+                return False
+            raise self._fail(f"annotate {key}", proc)
+        return True
+
     def list_owned(self, app: str) -> list[dict[str, Any]]:
         proc = self._run(["api-resources", "--verbs=list,delete", "-o", "name"])
         kinds = [r for r in proc.stdout.split() if r and r != "events" and not r.startswith("events.")]

@@ -192,6 +192,25 @@ class MemoryBackend(BackendBase):
             self.save(self.state_file)
         return None
 
+    def annotate(self, key: ResourceKey, annotations: dict[str, str | None]) -> bool:
+        """Set (or, for None, remove) annotations as a merge patch would: no field ownership taken."""
+        live = self.objects.get(key)
+        if live is None:
+            return False
+        notes = live.setdefault("metadata", {}).setdefault("annotations", {})
+        for name, value in annotations.items():
+            if value is None:
+                notes.pop(name, None)
+            else:
+                notes[name] = value
+        if not notes:
+            live["metadata"].pop("annotations")
+        live["metadata"]["resourceVersion"] = self._next()
+        self.calls.append(("annotate", str(key)))
+        if self.state_file is not None:
+            self.save(self.state_file)
+        return True
+
     # --- test helpers -----------------------------------------------------------------------
     def edit(self, key: ResourceKey, change: Callable[[dict[str, Any]], None]) -> None:
         """Change a live object as another field manager would (drift)."""
