@@ -4,13 +4,14 @@ SealedSecrets, Application coverage and risky deletion settings."""
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KpyError
 from kustomize_py.repo.discover import load_config, overlays
 from kustomize_py.repo.graph import Graph, build_graph
+from kustomize_py.repo.issues import ERROR, WARNING, Issue
 
 if TYPE_CHECKING:
     from kustomize_py.cache import ParseCache
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 # `.kpy.yaml` check: settings (an unknown key is reported, never ignored in silence).
 SETTINGS = ("allowSecrets", "exclude", "targets", "enableHelm", "helmCommand", "allowRemovals")
 
-ERROR, WARNING = "error", "warning"
 # A build that failed only because the network is unreachable says nothing about the repository.
 _OFFLINE = ("Could not resolve host", "Name or service not known", "Temporary failure in name resolution",
             "Network is unreachable")
@@ -26,21 +26,6 @@ _OFFLINE = ("Could not resolve host", "Name or service not known", "Temporary fa
 _ARGOCD_SELF = {("apps", "Deployment", "argocd-server"), ("apps", "StatefulSet", "argocd-application-controller"),
                 ("apps", "Deployment", "argocd-repo-server"),
                 ("apiextensions.k8s.io", "CustomResourceDefinition", "applications.argoproj.io")}
-
-
-@dataclass
-class Issue:
-    """One problem: which check found it, in which overlay and file, and what to do."""
-
-    check: str  # build | plaintext-secret | sealed-scope | sealed-unused | app-missing | app-path |
-    # app-removed | target-removed | risky-deletion | config | schema
-    message: str
-    overlay: str | None = None
-    file: str | None = None
-    severity: str = ERROR
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
