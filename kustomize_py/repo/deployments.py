@@ -24,7 +24,6 @@ NATIVE_API = "kustomize-py/"
 CASCADE_FINALIZERS = ("resources-finalizer.argocd.argoproj.io",
                       "resources-finalizer.argocd.argoproj.io/background",
                       "resources-finalizer.argocd.argoproj.io/foreground")
-_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 _TEMPLATE = re.compile(r"\{\{-?\s*\.?([A-Za-z0-9_.\-]+)\s*-?\}\}")
 # Source types: what kpy can render (kustomize), what it reads as plain files (directory, helm), and
 # what is deployed from elsewhere or unknowable without rendering (helm-chart, other-repo, templated).
@@ -295,31 +294,19 @@ def _from_doc(ctx: _Context, doc: Any, rel: str) -> list[Deployment]:
     return []
 
 
-def _candidates(root: Path) -> list[Path]:
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        out += [Path(dirpath) / f for f in sorted(filenames) if f.endswith((".yaml", ".yml", ".json"))]
-    return out
-
-
 def discover(root: Path, config: dict[str, Any] | None = None, *, urls: tuple[set[str], bool] | None = None,
              files: list[Path] | None = None) -> list[Deployment]:
     """Every deployment declared under `root`; files that cannot be read are skipped (check reports them)."""
-    from kustomize_py.repo.discover import load_config
+    from kustomize_py.repo.discover import files_under, load_config, small_files
     from kustomize_py.yaml import load_all
 
     root = Path(root).resolve()
     ctx = _Context(root, load_config(root) if config is None else config, urls)
     found: list[Deployment] = []
     flux_dirs: dict[str, str] = {}
-    for path in files if files is not None else _candidates(root):
-        try:
-            if path.stat().st_size > 2_000_000:
-                continue
-            data = path.read_bytes()
-        except OSError:
-            continue
+    if files is None:
+        files = [Path(p) for p in files_under(root, (".yaml", ".yml", ".json"))]
+    for path, data in small_files(files):
         if not any(marker in data for marker in (b"argoproj.io", b"fluxcd.io", b"kustomize-py/")):
             continue
         rel = path.relative_to(root).as_posix()

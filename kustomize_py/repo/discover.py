@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kustomize_py.kustomization import FILE_NAMES
 
-_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+# Folders no repository-wide walk enters, besides every hidden one (.git, .venv, .tox, ...).
+SKIP_DIRS = {"node_modules", "venv", "__pycache__"}
+# A larger YAML file is generated data, not a manifest someone wrote: the walks do not read it.
+MAX_MANIFEST_BYTES = 2_000_000
 CONFIG_FILE = ".kpy.yaml"
 
 
@@ -23,14 +27,41 @@ class Overlay:
     path: str
 
 
+def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its file names sorted) for `root` and each folder below it, in sorted order: the one
+    walk of a repository (hidden folders and SKIP_DIRS are not entered)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        yield dirpath, sorted(filenames)
+
+
+def files_under(root: str | os.PathLike[str], suffixes: tuple[str, ...]) -> Iterator[str]:
+    """Every file under `root` whose name ends with one of `suffixes`, in walk order."""
+    for folder, names in walk(root):
+        for name in names:
+            if name.endswith(suffixes):
+                yield os.path.join(folder, name)
+
+
+def small_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bytes]]:
+    """(path, contents) of each file that can be read and is at most MAX_MANIFEST_BYTES long."""
+    for path in paths:
+        try:
+            if path.stat().st_size > MAX_MANIFEST_BYTES:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        yield path, data
+
+
 def kustomization_dirs(root: Path) -> list[str]:
     """Every directory under `root` holding a kustomization file, relative and sorted."""
     root = Path(root)
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        if any(n in filenames for n in FILE_NAMES):
-            found.append(rel(Path(dirpath), root))
+    for folder, names in walk(root):
+        if any(n in names for n in FILE_NAMES):
+            found.append(rel(Path(folder), root))
     return sorted(found)
 
 
