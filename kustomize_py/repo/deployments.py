@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.kustomization import FILE_NAMES
+from kustomize_py.sync.apps import ARGO_CASCADE_FINALIZERS
 
 ARGO_API = "argoproj.io/"
 FLUX_API = "kustomize.toolkit.fluxcd.io/"
 NATIVE_API = "kustomize-py/"
-CASCADE_FINALIZERS = ("resources-finalizer.argocd.argoproj.io",
-                      "resources-finalizer.argocd.argoproj.io/background",
-                      "resources-finalizer.argocd.argoproj.io/foreground")
 _TEMPLATE = re.compile(r"\{\{-?\s*\.?([A-Za-z0-9_.\-]+)\s*-?\}\}")
 # Source types: what kpy can render (kustomize), what it reads as plain files (directory, helm), and
 # what is deployed from elsewhere or unknowable without rendering (helm-chart, other-repo, templated).
@@ -130,7 +128,7 @@ def _app_common(doc: dict[str, Any]) -> dict[str, Any]:
             "server": str(dest.get("server") or dest.get("name") or "") if isinstance(dest, dict) else "",
             "prune": bool(isinstance(automated, dict) and automated.get("prune") is True),
             "automated": isinstance(automated, dict) and automated.get("enabled") is not False,
-            "cascade_finalizer": any(f in CASCADE_FINALIZERS for f in meta.get("finalizers") or [])}
+            "cascade_finalizer": any(f in ARGO_CASCADE_FINALIZERS for f in meta.get("finalizers") or [])}
 
 
 def _sources(spec: dict[str, Any]) -> list[dict[str, Any]]:
