@@ -295,7 +295,8 @@ def _from_doc(ctx: _Context, doc: Any, rel: str) -> list[Deployment]:
 def discover(root: Path, config: dict[str, Any] | None = None, *, urls: tuple[set[str], bool] | None = None,
              files: list[Path] | None = None) -> list[Deployment]:
     """Every deployment declared under `root`; files that cannot be read are skipped (check reports them)."""
-    from kustomize_py.repo.discover import files_under, load_config, small_files
+    from kustomize_py.repo.discover import load_config
+    from kustomize_py.repofiles import files_under, small_files
     from kustomize_py.yaml import load_all
 
     root = Path(root).resolve()

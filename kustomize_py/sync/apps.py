@@ -121,7 +121,7 @@ def parse_application(doc: Any, source: str = "<input>") -> Application | None:
 
 def load_applications(root: Path) -> list[Application]:
     """Every Application and App found in YAML files under `root` (sorted by name; names must be unique)."""
-    from kustomize_py.repo.discover import files_under, small_files
+    from kustomize_py.repofiles import files_under, small_files
     from kustomize_py.yaml import load_all
 
     root = Path(root)

@@ -72,7 +72,7 @@ def manifest_files(path: str) -> Iterator[str]:
             raise KpyError("no such file or directory", path=path)
         yield path
         return
-    from kustomize_py.repo.discover import files_under
+    from kustomize_py.repofiles import files_under
 
     yield from files_under(path, MANIFEST_SUFFIXES)
 
