@@ -183,7 +183,7 @@ class _Decoder:
         return KustomizationError(f"invalid Kustomization: json: {message}", path=self.path, field=field or None)
 
     def mismatch(self, value: Any, typ: Any, struct: str, where: tuple[str, ...]) -> KustomizationError:
-        kind = _json_kind(value)
+        kind = json_kind(value)
         if kind == "number" and _go_name(typ) in ("int", "int64"):
             kind = f"number {_go_number(value)}"
         go = _go_name(typ)
@@ -298,7 +298,8 @@ def _decode_into(old: Any, new: Any, typ: Any) -> Any:
     return new
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """A value's JSON type as encoding/json's errors name it (bool, number, string, array, object)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):

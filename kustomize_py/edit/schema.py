@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.errors import KustomizationError
-from kustomize_py.kustomization import ANY, KUSTOMIZATION as _SCHEMA, List, Map, Struct
+from kustomize_py.kustomization import ANY, KUSTOMIZATION as _SCHEMA, List, Map, Struct, json_kind
 
 # A type is "string", "bool", "int64", "any", or a tuple: ("list", T), ("map", T), ("ptr", S)
 # (a pointer to struct S), ("struct", S). A struct is a list of (json name, type, omitempty).
@@ -62,23 +62,13 @@ def _go_type(t: Any) -> str:
     return ("*" if kind == "ptr" else "") + "types." + inner
 
 
-def _json_kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    return "array" if isinstance(v, list) else "object"
-
-
 def _mismatch(v: Any, t: Any, where: tuple[str, str]) -> KustomizationError:
     # Go names the innermost struct type, then the JSON path from the top.
     if not where[1]:
-        return KustomizationError(f"invalid Kustomization: json: cannot unmarshal {_json_kind(v)} "
+        return KustomizationError(f"invalid Kustomization: json: cannot unmarshal {json_kind(v)} "
                                   f"into Go value of type {_go_type(t)}")
     return KustomizationError(
-        f"invalid Kustomization: json: cannot unmarshal {_json_kind(v)} into Go struct field "
+        f"invalid Kustomization: json: cannot unmarshal {json_kind(v)} into Go struct field "
         f"{where[0]}.{where[1]} of type {_go_type(t)}")
 
 
