@@ -68,7 +68,8 @@ def run_timed(cmd: list[str], stdout_path: Path | None = None) -> dict:
         out.close()  # type: ignore[union-attr]
     digest = hashlib.sha256(stdout_path.read_bytes()).hexdigest() if stdout_path else None
     # ru_maxrss is KiB on Linux
-    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "rc": proc.returncode,
+    return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "rc": proc.returncode,
             "sha256": digest, "stderr": stderr.decode(errors="replace")[-500:]}
 
 

@@ -5,13 +5,16 @@ annotation selectors."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from functools import lru_cache
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
     from typing import Any
 
+    from kustomize_py.resources import Lookup
+
+from kustomize_py import work
 from kustomize_py.errors import KustomizationError
 from kustomize_py.resource import Resource
 from kustomize_py.yaml.scalars import text_of
@@ -67,8 +70,73 @@ def compile_selector(sel: dict[str, Any]) -> Callable[[Resource], bool]:
 
 
 def select(resources: Iterable[Resource], sel: dict[str, Any]) -> list[Resource]:
+    """The resources `sel` selects, in order. From a ResourceList only the candidates its index
+    gives are tested: by exact name, by the literal start of a name pattern, by a label or
+    annotation `key=value`, or by exact kind (in that preference); else every resource."""
     match = compile_selector(sel)
+    lookup = getattr(resources, "lookup", None)
+    if lookup is not None:
+        found = candidates(lookup(), sel)
+        if found is not None:
+            return [r for r in found if match(r)]
+    if work.counts is not None:
+        work.add("examined", len(resources) if isinstance(resources, Sized) else 0)
     return [r for r in resources if match(r)]
+
+
+_META = frozenset(".^$*+?{}[]\\|()")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The text every full match of `pattern` starts with ("" when unknown)."""
+    if "|" in pattern:
+        return ""
+    out = []
+    for ch in pattern:
+        if ch in _META:
+            if ch in "*?{" and out:
+                out.pop()  # the quantifier may drop the character before it
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def candidates(lookup: Lookup, sel: dict[str, Any]) -> list[Resource] | None:
+    """A superset of what `sel` selects, in list order, from the index; None: no narrowing."""
+    name, kind = _s((sel or {}).get("name")), _s((sel or {}).get("kind"))
+    bucket = None
+    if name:
+        prefix = literal_prefix(name)
+        if prefix == name:
+            bucket = lookup.by_name.get(name, {})
+        elif prefix:
+            bucket = lookup.with_name_prefix(prefix)
+    if bucket is None:
+        for field, text in (("labels", sel.get("labelSelector")), ("annotations", sel.get("annotationSelector"))):
+            pair = _equality(_s(text))
+            if pair is not None:
+                bucket = lookup.with_value(field, *pair)
+                break
+    if bucket is None and kind and literal_prefix(kind) == kind:
+        bucket = lookup.by_kind.get(kind, {})
+    return None if bucket is None else lookup.ordered(bucket)
+
+
+def _equality(text: str) -> tuple[str, str] | None:
+    """The first `key=value` (or `key==value`, `key in (value)`) requirement of a label selector."""
+    if not text.strip():
+        return None
+    for part in _split_top(text.strip()):
+        m = _REQ.match(part)
+        if not m or m["neg"]:
+            continue
+        if m["op"] in ("=", "=="):
+            return m["key"], m["val"]
+        if m["setop"] == "in":
+            values = {v.strip() for v in m["set"].split(",") if v.strip()}
+            if len(values) == 1:
+                return m["key"], values.pop()
+    return None
 
 
 def _strmap(m: dict[Any, Any]) -> dict[str, str]:

@@ -104,6 +104,8 @@ def test_immutable_field_change_fails_in_dry_run_unless_forced():
     assert mem.calls == []
     forced = sync("shop", [changed], mem, SyncOptions(**{**OPTS.__dict__, "force": True}))
     assert forced.ok
+    # the report says what was done: deleted and created again (a new uid), not "configured"
+    assert [r.status for r in forced.results] == ["recreated"] and "1 recreated" in forced.summary()
     assert mem.objects[ResourceKey("apps", "Deployment", "shop", "web")]["spec"]["selector"]["matchLabels"]["v"] == "2"
     per_object = h.deployment("web")
     per_object["metadata"]["annotations"] = {"argocd.argoproj.io/sync-options": "Force=true"}

@@ -1,5 +1,5 @@
-"""`kpy check` validates every overlay it builds when `.kpy.yaml` has a `validate:` section, with
-the CRDs found anywhere in the repository."""
+"""`kpy check` validates every overlay it builds (unless `.kpy.yaml` says `validate: {enabled:
+false}`), with the CRDs found anywhere in the repository."""
 
 from __future__ import annotations
 
@@ -37,10 +37,15 @@ def schema_issues(report) -> list[tuple[str | None, str | None, str]]:
     return [(i.overlay, i.file, i.message) for i in report.issues if i.check == "schema"]
 
 
-def test_check_without_a_validate_section_does_not_validate(tmp_path):
+def test_check_validates_by_default_passing_over_kinds_without_a_schema(tmp_path):
     files = clean_files()
     files["web/overlays/dev/replicas.yaml"] = files["web/overlays/dev/replicas.yaml"].replace("3", '"3"')
     root = make_repo(tmp_path / "r", files)
+    # the clean repo's Argo CD Applications have no CRD here: passed over, not an error
+    assert schema_issues(run_checks(root)) == [
+        ("web/overlays/dev", "web/base/deployment.yaml",
+         'Deployment web-dev/web: spec.replicas: expected integer, got string "3"')]
+    (root / ".kpy.yaml").write_text("validate:\n  enabled: false\n")
     assert schema_issues(run_checks(root)) == []
 
 

@@ -443,3 +443,17 @@ def test_watch_cache_keeps_only_what_the_last_build_read() -> None:
     cache.put("/b.yaml", b"v2", [{"b": 2}])  # b edited; a read again from the cache
     cache.sweep()
     assert len(cache) == 2 and cache.get("/b.yaml", b"v1") is None and cache.get("/b.yaml", b"v2") == [{"b": 2}]
+
+
+def test_text_cache_stream_is_the_builds_yaml_byte_for_byte(tmp_path: Path) -> None:
+    from kustomize_py import build
+    from kustomize_py.watch import TextCache
+
+    overlay = make_tree(tmp_path)
+    texts = TextCache()
+    first = build(overlay)
+    assert texts.stream(first.objects) == first.yaml
+    (overlay / "patch.yaml").write_text((overlay / "patch.yaml").read_text().replace("replicas: 2", "replicas: 4"))
+    (overlay / "app.conf").write_text("level=trace\n")
+    second = build(overlay)
+    assert texts.stream(second.objects) == second.yaml != first.yaml

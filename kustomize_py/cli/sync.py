@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 _MINE = ("sync", "status", "diff")
-_STATUS_WORDS = {"created": "created", "configured": "configured", "unchanged": "unchanged",
+_STATUS_WORDS = {"created": "created", "configured": "configured", "recreated": "recreated", "unchanged": "unchanged",
                  "pruned": "pruned", "failed": "FAILED", "not-run": "not run"}
 
 
@@ -188,7 +188,7 @@ def print_report(result: Any, fmt: str) -> None:
     note = f" [{result.note[:12]}]" if result.note else ""
     print(f"{result.app}: {result.phase}{note}: {result.summary()}. {result.message}")
     if not result.ok and not result.dry_run:
-        applied = [r for r in result.results if r.status in ("created", "configured", "replaced", "pruned")]
+        applied = [r for r in result.results if r.status in ("created", "configured", "replaced", "recreated", "pruned")]
         hint = ("Re-running `kpy sync` may get further." if result.retryable
                 else "Fix the cause above, then sync again.")
         print(f"applied before the failure: {len(applied)}; not applied: "

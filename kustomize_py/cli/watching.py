@@ -59,13 +59,14 @@ def watch_build(args: argparse.Namespace, options: dict[str, Any]) -> int:
     from the command line."""
     from kustomize_py.output import write_output
     from kustomize_py.pipeline import build
-    from kustomize_py.watch import WatchCache, loop, object_changes
+    from kustomize_py.watch import TextCache, WatchCache, loop, object_changes
 
     if args.all_root:
         raise KpyError("--watch builds one kustomization directory; it cannot be combined with --all")
     if not os.path.isdir(args.path):
         raise KpyError(f"--watch needs a kustomization directory: '{args.path}' is not a directory")
     cache = WatchCache()  # an unchanged file is never parsed twice in a session
+    texts = TextCache()  # nor an unchanged object emitted twice
     colour = sys.stdout.isatty()
     state: dict[str, Any] = {"objects": None, "written": set()}
 
@@ -75,6 +76,7 @@ def watch_build(args: argparse.Namespace, options: dict[str, Any]) -> int:
             result = build(args.path, warn=lambda m: print(m, file=sys.stderr), cache=cache, **options)
             cache.sweep()
             objects = result.objects
+            result._yaml = texts.stream(objects)
             if args.output:
                 written = set(write_output(result, args.output))
                 if os.path.isdir(args.output):

@@ -103,7 +103,7 @@ class SyncResult:
         return sum(1 for r in self.results if r.status == status)
 
     def summary(self) -> str:
-        names = ("created", "configured", "replaced", "unchanged", "pruned", "failed", "not-run", "extraneous",
+        names = ("created", "configured", "replaced", "recreated", "unchanged", "pruned", "failed", "not-run", "extraneous",
                  "prune-skipped", "would-create", "would-configure", "would-prune", "would-delete", "deleted", "orphaned", "kept")
         parts = [f"{self.count(n)} {n}" for n in names if self.count(n)]
         return ", ".join(parts) or "nothing to do"
@@ -361,6 +361,13 @@ def _missing_kind(err: KpyError) -> bool:
     return any(m in str(err) for m in _MISSING_KIND)
 
 
+def _new_uid(before: dict[str, Any] | None, after: Any) -> bool:
+    """Whether an apply left a different object (a new uid): it was deleted and created again."""
+    old = ((before or {}).get("metadata") or {}).get("uid")
+    new = ((after if isinstance(after, dict) else {}).get("metadata") or {}).get("uid")
+    return bool(old and new and old != new)
+
+
 def _finish(app: str, backend: Backend, result: SyncResult) -> None:
     try:
         result.note = backend.finish(app, commit_message(app, result), dry_run=False)
@@ -439,12 +446,14 @@ class _Run:
             # gitops-engine sync_context.go: delete the previous run's hook, wait until it is gone, then create.
             self.backend.delete(step.key, propagation="foreground")
             self._wait_gone(step)
-        self.backend.apply(step.to_apply, **kwargs)
+        applied = self.backend.apply(step.to_apply, **kwargs)
         if step.key.kind == "CustomResourceDefinition" and getattr(self.backend, "waits", True):
             self._wait_established(step)
         if step.action == HOOK:
             self.hooks[step.key] = step
             return "created"
+        if step.change != CREATE and _new_uid(step.live, applied):
+            return "recreated"  # Force=true / --force: the backend deleted the object and created it again
         if kwargs["replace"] and step.change != CREATE:
             return "replaced" if not (step.key.kind == "CustomResourceDefinition" or step.key.kind == "Namespace") \
                 else "configured"
@@ -523,7 +532,7 @@ def commit_message(app: str, result: SyncResult) -> str:
     if not result.ok:
         head += " (partial: sync failed)"
     lines = [f"{r.status:<11} {r.key}" for r in result.results
-             if r.status in ("created", "configured", "pruned", "failed")]
+             if r.status in ("created", "configured", "replaced", "recreated", "pruned", "failed")]
     return head + "\n\n" + "\n".join(lines) + "\n" if lines else head + "\n"
 
 

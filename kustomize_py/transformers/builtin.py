@@ -74,27 +74,42 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
         out.append(("PatchJson6902Transformer",
                     partial(patch.apply_json6902_configured, ra, patch.configure_json6902(target, entry))))
     for replica in k.get("replicas", []):
-        from kustomize_py.transformers.replicas import set_replicas
-
-        out.append(("ReplicaCountTransformer", on_items(set_replicas, replica, "replicas")))
-    for image in k.get("images", []):
-        from kustomize_py.transformers.images import set_images
-
+        out.append(("ReplicaCountTransformer", partial(_replicas, ra, replica)))
+    images = k.get("images", [])
+    for image in images:
         if not isinstance(image, dict):
             raise KustomizationError("images entries must be mappings", path=k.path, field="images")
-        out.append(("ImageTagTransformer", on_items(set_images, image, "images")))
+    if images and not target.tracking:
+        from kustomize_py.transformers.images import set_image_list
+
+        # One pass for all entries (the same result; with buildMetadata each entry is its own step).
+        out.append(("ImageTagTransformer", on_items(set_image_list, images, "images")))
+    elif images:
+        from kustomize_py.transformers.images import set_images
+
+        out.extend(("ImageTagTransformer", on_items(set_images, image, "images")) for image in images)
     if k.get("replacements"):
         from kustomize_py.transformers.replacements import apply_replacements, load_replacements
 
         loaded = load_replacements(target.loader, k.get("replacements"), k.path)
-        out.append(("ReplacementTransformer", lambda: apply_replacements(ra.resources.items, loaded, k.path)))
+        out.append(("ReplacementTransformer", lambda: apply_replacements(ra.resources, loaded, k.path)))
     return out
+
+
+def _replicas(ra: Accumulator, replica: dict[str, Any]) -> list[Any]:
+    """One `replicas:` entry, on the resources that have (or had) its name; returns them."""
+    from kustomize_py.transformers.replicas import set_replicas
+
+    name = replica.get("name")
+    chosen = ra.resources.named(name) if isinstance(name, str) else ra.resources.items
+    set_replicas(chosen, replica, ra.config.get("replicas"))
+    return chosen
 
 
 def run_all(target: Target, ra: Accumulator) -> None:
     for kind, action in steps(target, ra):
-        action()
-        ra.resources.reindex()
+        # a step returning the resources it changed keeps the index itself (None: rebuild it)
+        ra.resources.reindex(action())
         if target.tracking:
             record_transformer(ra, target.configured_origin("builtin", kind))
 

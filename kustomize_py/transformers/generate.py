@@ -35,7 +35,7 @@ def absorb(ra: Accumulator, res: Resource) -> None:
 
     rid = res.id
     key = rid.key()
-    matches = [r for r in ra.resources.items if any(i.key() == key for i in r.all_ids())]
+    matches = ra.resources.with_any_id(key)
     if not matches:
         if res.behavior in ("merge", "replace"):
             raise GeneratorError(f"id {_go_id(rid)} does not exist; cannot merge or replace")
@@ -59,10 +59,7 @@ def absorb(ra: Accumulator, res: Resource) -> None:
         refvar_names=list(old.refvar_names),
         touched_annotations=old.touched_annotations,
     )
-    index = ra.resources.items.index(old)
-    items = list(ra.resources.items)
-    items[index] = merged
-    ra.resources.replace_items(items)
+    ra.resources.replace(old, merged)
 
 
 def _go_id(rid: Any) -> str:

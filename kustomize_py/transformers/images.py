@@ -101,3 +101,90 @@ def _legacy_walk(node: Any, update: Any) -> None:
     elif isinstance(node, list):
         for item in node:
             _legacy_walk(item, update)
+
+
+def set_image_list(resources: list[Resource], images: list[dict[str, Any]], specs: list[FieldSpec]) -> None:
+    """Several `images:` entries in one pass over the resources, with the result of running
+    `set_images` for each entry in turn: every entry rewrites one image field at a time, and
+    which fields an entry visits (and how often) does not depend on their values. For each field
+    the entries that may match its value are looked up (`_EntryIndex`), not tried one by one."""
+    index = _EntryIndex(images)
+    for res in resources:
+        if res.kind == "CustomResourceDefinition":
+            continue
+        visits: dict[tuple[int, Any], list[Any]] = {}
+
+        def visit(parent: Any, key: Any) -> None:
+            seen = visits.get((id(parent), key))
+            if seen is None:
+                visits[(id(parent), key)] = [parent, key, 1]
+            else:
+                seen[2] += 1
+
+        _legacy_walk(res.obj, visit)
+        group, version = split_api_version(res.api_version)
+        for fs in specs:
+            if fs.matches(group, version, res.kind):
+                fs.apply(res.obj, visit, None)
+        for parent, key, times in visits.values():
+            value = parent.get(key) if isinstance(parent, dict) else None
+            if isinstance(value, str):
+                parent[key] = index.rewrite(value, times)
+
+
+class _EntryIndex:
+    """`images:` entries by name. An entry's name is a regular expression matched against the
+    image's name part (then an optional `:tag` and `@sha256:digest`), so the name part ends at the
+    end of the image or at a `:` or `@`. Names whose only special character is `.` (any one
+    character) are filed by length and the positions of their dots: an image's name part is
+    looked up by masking the same positions. Other names are tried on every image."""
+
+    def __init__(self, images: list[dict[str, Any]]) -> None:
+        self.images = images
+        self.masked: dict[tuple[int, ...], dict[str, list[int]]] = {}
+        self.wild: list[int] = []
+        for i, spec in enumerate(images):
+            name = str(spec.get("name") or "")
+            if _SPECIAL.search(name.replace(".", "")):
+                self.wild.append(i)
+            else:
+                mask = tuple(j for j, ch in enumerate(name) if ch == ".")
+                self.masked.setdefault(mask, {}).setdefault(name, []).append(i)
+
+    def _candidates(self, value: str) -> set[int]:
+        found = set(self.wild)
+        cuts = {len(value)} | {j for j, ch in enumerate(value) if ch in ":@"}
+        for cut in cuts:
+            head = value[:cut]
+            for mask, names in self.masked.items():
+                if mask and mask[-1] >= cut:
+                    continue
+                if mask:
+                    chars = list(head)
+                    for j in mask:
+                        chars[j] = "."
+                    key = "".join(chars)
+                else:
+                    key = head
+                found.update(names.get(key, ()))
+        return found
+
+    def rewrite(self, value: str, times: int) -> str:
+        """`value` after every entry in order, each applied `times` times."""
+        after = -1
+        while True:
+            for i in sorted(j for j in self._candidates(value) if j > after):
+                out = new_image(value, self.images[i])
+                if out is not None:
+                    for _ in range(times - 1):
+                        value, out = out, new_image(out, self.images[i])
+                        if out is None:
+                            out = value
+                            break
+                    value, after = out, i
+                    break
+            else:
+                return value
+
+
+_SPECIAL = re.compile(r"[\^$*+?{}\[\]\\|()]")

@@ -158,8 +158,7 @@ def _non_string(value: Any) -> bool:
 def _find_by_id(ra: Accumulator, patch: Resource, what: str | None = None, field: str | None = None) -> Resource:
     """The one resource a strategic-merge patch names; `what` prefixes the failure (the reference
     says nothing more for `patchesStrategicMerge`, so there the field only says where)."""
-    want = patch.org_id().key()
-    found = [r for r in ra.resources.items if any(i.key() == want for i in r.all_ids())]
+    found = ra.resources.with_any_id(patch.org_id().key())
     if len(found) == 1:
         return found[0]
     kind = "multiple matches" if found else "no matches"
@@ -169,15 +168,17 @@ def _find_by_id(ra: Accumulator, patch: Resource, what: str | None = None, field
 
 
 def apply_strategic_merge_files(target: Target, ra: Accumulator, entries: list[str],
-                                patches: list[Resource] | None = None) -> None:
+                                patches: list[Resource] | None = None) -> list[Resource]:
     """`patchesStrategicMerge`: each entry is a file, or inline YAML (possibly several documents);
-    `patches` when already configured (read) by `configure_strategic_merge_files`."""
+    `patches` when already configured (read) by `configure_strategic_merge_files`. Keeps the
+    index up to date itself (returns no further changed resources)."""
     if patches is None:
         patches = configure_strategic_merge_files(target, entries)
     for patch in patches:
         res = _find_by_id(ra, patch, field="patchesStrategicMerge")
         _apply_smp(target, res, patch, _schema_for(target, ra))
-        ra.resources.reindex()
+        ra.resources.reindex([res])
+    return []
 
 
 def configure_strategic_merge_files(target: Target, entries: list[str]) -> list[Resource]:
@@ -224,8 +225,9 @@ def configure_patch(target: Target, entry: Any) -> PatchConfig:
 
 
 def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any],
-                       configured: PatchConfig | None = None) -> None:
-    """One PatchTransformer: {path|patch, target, options}."""
+                       configured: PatchConfig | None = None) -> list[Resource]:
+    """One PatchTransformer: {path|patch, target, options}. Keeps the index up to date itself
+    (returns no further changed resources)."""
     from kustomize_py.selector import select
 
     ops, patches, source, shown = configured or configure_patch(target, entry)
@@ -234,13 +236,14 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any],
     if ops is not None:
         if sel is None:
             raise PatchError(f"must specify a target for JSON patch {shown}", path=source)
-        for res in select(ra.resources.items, sel):
+        chosen = select(ra.resources, sel)
+        for res in chosen:
             if not ops:  # a mapping with no resource in it, taken for a JSON patch
                 raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch", path=source)
             res.store_previous_id()
             _apply_json(res, ops, source)
-        ra.resources.reindex()
-        return
+        ra.resources.reindex(chosen)
+        return []
     for p in patches:
         p.allow_name_change = bool(options.get("allowNameChange"))
         p.allow_kind_change = bool(options.get("allowKindChange"))
@@ -248,14 +251,16 @@ def apply_patch_config(target: Target, ra: Accumulator, entry: dict[str, Any],
         if len(patches) > 1:
             raise PatchError("Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set "
                              "`patches.target` field", path=source)
-        for res in select(ra.resources.items, sel):
+        chosen = select(ra.resources, sel)
+        for res in chosen:
             _apply_smp(target, res, patches[0], _schema_for(target, ra))
-        ra.resources.reindex()
-        return
+        ra.resources.reindex(chosen)
+        return []
     for p in patches:
         res = _find_by_id(ra, p, f"no resource matches strategic merge patch {go_quote(str(p.org_id()))}")
         _apply_smp(target, res, p, _schema_for(target, ra))
-        ra.resources.reindex()
+        ra.resources.reindex([res])
+    return []
 
 
 def _patch_transformer_config(target: Target, entry: dict[str, Any]
@@ -387,13 +392,16 @@ def configure_json6902(target: Target, entry: Any) -> tuple[Any, list[dict[str, 
     return sel, ops, source
 
 
-def apply_json6902_configured(ra: Accumulator, configured: tuple[Any, list[dict[str, Any]], str]) -> None:
+def apply_json6902_configured(ra: Accumulator, configured: tuple[Any, list[dict[str, Any]], str]) -> list[Resource]:
+    """Keeps the index up to date itself (returns no further changed resources)."""
     from kustomize_py.selector import select
 
     sel, ops, source = configured
-    for res in select(ra.resources.items, sel):
+    chosen = select(ra.resources, sel)
+    for res in chosen:
         _apply_json(res, ops, source)
-    ra.resources.reindex()
+    ra.resources.reindex(chosen)
+    return []
 
 
 def _json6902_config(target: Target, entry: dict[str, Any], sel: Any) -> tuple[list[dict[str, Any]], str]:

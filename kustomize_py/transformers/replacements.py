@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from kustomize_py import work
 from kustomize_py.errors import KpyError, TransformerError
 from kustomize_py.resource import CLUSTER_NS, DEFAULT_NS, ResId, Resource, is_cluster_scoped
 from kustomize_py.transformers import fieldpath as fp
@@ -112,10 +113,38 @@ def _source_text(src: Any) -> str:
     return ":".join(parts)
 
 
-def _select_source(resources: list[Resource], src: Any) -> Resource:
+def _candidates(resources: Any, sel: ResId, select: Any = None) -> Any:
+    """The resources worth testing against `sel` (and the label selector of `select`): from a
+    ResourceList's index by name, label `key=value` or kind when the selector gives one; else
+    all of them."""
+    lookup = getattr(resources, "lookup", None)
+    if lookup is not None and len(resources):
+        from kustomize_py.selector import _equality
+
+        labels = ""
+        if select is not None:
+            # bad selector text fails as when the first resource was tested, even with no candidate
+            label_selector_matches(str(field(select, "annotationSelector") or ""), {})
+            labels = str(field(select, "labelSelector") or "")
+            label_selector_matches(labels, {})
+
+        index = lookup()
+        pair = _equality(labels) if labels else None
+        if sel.name:
+            return index.ordered(index.by_name.get(sel.name))
+        if pair is not None:
+            return index.ordered(index.with_value("labels", *pair))
+        if sel.kind:
+            return index.ordered(index.by_kind.get(sel.kind))
+    if work.counts is not None:
+        work.add("examined", len(resources))
+    return resources
+
+
+def _select_source(resources: Any, src: Any) -> Resource:
     sel = _selector_id(src)
     found: Resource | None = None
-    for res in resources:
+    for res in _candidates(resources, sel):
         if any(selected_by(rid, sel) for rid in res.all_ids()):
             if found is not None:
                 raise TransformerError(f"multiple matches for selector {_source_text(src)}")
@@ -170,18 +199,26 @@ def _target_selected(res: Resource, target: Any) -> bool:
 # -- applying ----------------------------------------------------------------------------------
 
 
-def apply_replacements(resources: list[Resource], replacements: Iterable[Any], source: str | None = None) -> None:
+def apply_replacements(resources: Any, replacements: Iterable[Any], source: str | None = None) -> list[Resource]:
+    """Run the replacements over `resources` (a list, or a ResourceList whose index is used and
+    kept up to date); returns the resources changed, for the id checks."""
     touched: dict[int, Resource] = {}
+    refresh = resources.lookup().refresh if hasattr(resources, "lookup") else None
     for rep in replacements:
         src, targets = field(rep, "source"), field(rep, "targets")
         if src is None or targets is None:
             raise TransformerError("replacements must specify a source and at least one target", path=source)
         value = _source_value(resources, src)
         for target in targets:
-            touched.update(_apply_target(resources, value, target))
+            changed = _apply_target(resources, value, target)
+            touched.update(changed)
+            if refresh is not None:  # a target's name or labels may have changed
+                for res in changed.values():
+                    refresh(res)
     for res in touched.values():
         _settle_annotations(res)
         fp.settle(res.obj)
+    return list(touched.values())
 
 
 def _settle_annotations(res: Resource) -> None:
@@ -259,13 +296,14 @@ def _kind(value: Any) -> str:
     return fp.SCALAR
 
 
-def _apply_target(resources: list[Resource], value: Any, target: Any) -> dict[int, Resource]:
-    if field(target, "select") is None:
+def _apply_target(resources: Any, value: Any, target: Any) -> dict[int, Resource]:
+    select = field(target, "select")
+    if select is None:
         raise TransformerError("target must specify resources to select")
     paths = field(target, "fieldPaths") or [DEFAULT_FIELD_PATH]
     opts = _options(target)
     touched = {}
-    for res in resources:
+    for res in _candidates(resources, _selector_id(select), select):
         if _target_selected(res, target):
             touched[id(res)] = res
             _copy_to(res, value, [str(p) for p in paths], opts)

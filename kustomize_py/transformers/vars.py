@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kustomize_py import work
 from kustomize_py.errors import KustomizationError, TransformerError
 from kustomize_py.resource import DEFAULT_NS, ResId, Resource, split_api_version
 from kustomize_py.transformers import fieldpath as fp
@@ -80,8 +81,13 @@ def _matches(tid: ResId, rid: ResId) -> bool:
     return not tid.namespace or _ns_equal(tid.namespace, rid)
 
 
-def _bind(resources: list[Resource], var: dict[str, Any]) -> Resource | None:
+def _bind(resources: Any, var: dict[str, Any]) -> Resource | None:
+    """The one resource `var` names (from a ResourceList: among those that had its name)."""
     tid = target_id(var)
+    if hasattr(resources, "named"):
+        resources = resources.named(tid.name)
+    elif work.counts is not None:
+        work.add("examined", len(resources))
     matched = [r for r in resources if any(_matches(tid, rid) for rid in r.all_ids())]
     if len(matched) > 1:
         raise TransformerError(
@@ -89,7 +95,7 @@ def _bind(resources: list[Resource], var: dict[str, Any]) -> Resource | None:
     return matched[0] if matched else None
 
 
-def bind_vars(resources: list[Resource], incoming: list[Any], source: str | None = None) -> None:
+def bind_vars(resources: Any, incoming: list[Any], source: str | None = None) -> None:
     """Tie each of a kustomization's own vars to the one resource it names now (by current or
     previous id), as the reference does when the vars join the accumulator."""
     checked: list[dict[str, Any]] = []
@@ -110,7 +116,7 @@ def bind_vars(resources: list[Resource], incoming: list[Any], source: str | None
 
 def merge_vars(ra: Accumulator, incoming: list[Any], source: str | None = None) -> None:
     """Bind a kustomization's vars, then add them to the accumulator's set (names unique)."""
-    bind_vars(ra.resources.items, incoming, source)
+    bind_vars(ra.resources, incoming, source)
     ra.add_vars(list(incoming or []))
 
 
@@ -123,9 +129,10 @@ def resolve(ra: Accumulator, warn: Callable[[str], None] | None = None) -> None:
     if not variables:
         return
     resources = ra.resources.items
+    owners = _owners(resources)
     values: dict[str, Any] = {}
     for var in variables:
-        values[_str(field(var, "name"))] = _value_of(resources, var)
+        values[_str(field(var, "name"))] = _value_of(ra.resources, var, owners)
     counts: dict[str, int] = {}
     specs = ra.config.get("varReference")
     for res in resources:
@@ -139,10 +146,19 @@ def resolve(ra: Accumulator, warn: Callable[[str], None] | None = None) -> None:
         (warn or (lambda m: print(m, file=sys.stderr)))(msg)
 
 
-def _value_of(resources: list[Resource], var: dict[str, Any]) -> Any:
+def _owners(resources: list[Resource]) -> dict[str, Resource] | None:
+    """Var name -> the first resource bound to it; None when nothing was bound."""
+    owners: dict[str, Resource] = {}
+    for res in resources:
+        for name in res.refvar_names:
+            owners.setdefault(name, res)
+    return owners or None
+
+
+def _value_of(resources: Any, var: dict[str, Any], owners: dict[str, Resource] | None) -> Any:
     name = _str(field(var, "name"))
-    if any(r.refvar_names for r in resources):
-        owner = next((r for r in resources if name in r.refvar_names), None)
+    if owners is not None:
+        owner = owners.get(name)
     else:
         # Nothing was bound when the vars were merged (a caller that does not bind): bind now.
         owner = _bind(resources, var)

@@ -12,20 +12,24 @@ from kustomize_py.validate.validator import Validator
 
 
 def repo_validator(root: Path) -> Validator | None:
-    """The repository's validator, or None when `.kpy.yaml` has no `validate:` section (or says
-    `enabled: false`): `kpy check` validates the overlays of repositories that ask for it."""
+    """The repository's validator, or None when `.kpy.yaml` says `validate: {enabled: false}`.
+
+    With no `validate:` section, `kpy check` still validates every overlay it builds, strictly, but
+    a kind with no schema (a custom resource whose CRD is not in the repository: Argo CD's
+    Application, cert-manager's Certificate, ...) is passed over instead of being an error; a
+    `validate:` section makes that an error unless `ignoreMissingSchemas` or `skipKinds` says
+    otherwise."""
     from kustomize_py.repo.discover import CONFIG_FILE, load_config
     from kustomize_py.validate.config import settings
     from kustomize_py.validate.inputs import crd_objects
 
     config = load_config(root)
-    if "validate" not in config:
-        return None
-    found = settings(config, str(root / CONFIG_FILE))
+    configured = "validate" in config
+    found = settings(config, str(root / CONFIG_FILE)) if configured else {}
     if found.get("enabled") is False:
         return None
     validator = Validator(kubernetes_version=found.get("kubernetesVersion"), strict=found.get("strict", True),
-                          ignore_missing_schemas=found.get("ignoreMissingSchemas", False),
+                          ignore_missing_schemas=found.get("ignoreMissingSchemas", not configured),
                           skip_kinds=found.get("skipKinds", ()))
     validator.add_crds(crd_objects(str(root), lenient=True))  # CRDs anywhere in the repository
     for path in found.get("crds", ()):
