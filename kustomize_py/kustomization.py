@@ -25,24 +25,52 @@ DEPRECATION_WARNINGS = {
 }
 
 
-# The reference's Go types for a kustomization, as data: the one schema every check and the
-# key spelling are derived from. A struct maps each JSON field name to (the embedded structs it is
-# promoted through, its type); a type is a Go scalar name ("string", "bool", "int64", or a string
-# alias such as "types.SortOrder"), a list (`List`), a map (`Map`) or a struct (`Struct`).
+# The reference's Go types for a kustomization, as data: the one schema every check, the key
+# spelling and `kpy edit`'s reader and writer (edit/schema.py) are derived from. A struct maps each
+# JSON field name, in Go's declaration order, to (the embedded structs it is promoted through, its
+# type); a type is a Go scalar name ("string", "bool", "int64", or a string alias such as
+# "types.SortOrder"), a list (`List`), a map (`Map`) or a struct (`Struct`, through a pointer
+# unless its `Field` says otherwise).
 ANY = "interface {}"
 
 
+class Field:
+    """A struct field's type with what its Go declaration adds: a struct held by value (not through
+    a pointer), or a JSON tag without `omitempty` (the field is written even when empty)."""
+
+    __slots__ = ("typ", "by_value", "omitempty")
+
+    def __init__(self, typ: Any, *, by_value: bool = False, omitempty: bool = True) -> None:
+        self.typ, self.by_value, self.omitempty = typ, by_value, omitempty
+
+
 class Struct:
-    __slots__ = ("go", "fields")
+    __slots__ = ("go", "fields", "by_value", "always", "folded")
 
     def __init__(self, go: str, *parts: Any, **fields: Any) -> None:
-        """`go` is the type's Go name (`types.Image`); `parts` are embedded structs, promoted."""
+        """`go` is the type's Go name (`types.Image`); `parts`, in Go's order before `fields`, are
+        embedded structs (their fields promoted) or dicts of fields declared between them."""
         self.go = go
         self.fields: dict[str, tuple[tuple[str, ...], Any]] = {}
-        for part in parts:
-            for name, (via, typ) in part.fields.items():
-                self.fields[name] = ((part.go.rpartition(".")[2], *via), typ)
-        self.fields.update({name: ((), typ) for name, typ in fields.items()})
+        self.by_value: set[str] = set()  # struct fields held by value
+        self.always: set[str] = set()  # fields whose tag lacks omitempty
+        for part in (*parts, fields):
+            if isinstance(part, Struct):
+                for name, (via, typ) in part.fields.items():
+                    self.fields[name] = ((part.name, *via), typ)
+                self.by_value |= part.by_value
+                self.always |= part.always
+                continue
+            for name, typ in part.items():
+                if isinstance(typ, Field):
+                    if typ.by_value:
+                        self.by_value.add(name)
+                    if not typ.omitempty:
+                        self.always.add(name)
+                    typ = typ.typ
+                self.fields[name] = ((), typ)
+        # encoding/json's case-insensitive match: a key that names no field exactly names this one
+        self.folded = {name.lower(): name for name in self.fields}
 
     @property
     def name(self) -> str:
@@ -50,10 +78,11 @@ class Struct:
 
 
 class List:
-    __slots__ = ("item", "go")
+    __slots__ = ("item", "pointer", "go")
 
     def __init__(self, item: Any, pointer: bool = False) -> None:
         self.item = item
+        self.pointer = pointer  # a list of pointers to structs
         self.go = "[]" + ("*" if pointer else "") + _go_name(item)
 
 
@@ -76,15 +105,18 @@ _SELECTOR = Struct("types.Selector", _RESID, annotationSelector=STR, labelSelect
 _FIELD_OPTIONS = Struct("types.FieldOptions", delimiter=STR, index="int", encoding=STR, create="bool")
 _REPLACEMENT = Struct("types.Replacement",
                       source=Struct("types.SourceSelector", _RESID, fieldPath=STR, options=_FIELD_OPTIONS),
-                      targets=List(Struct("types.TargetSelector", select=_SELECTOR, reject=List(_SELECTOR, True),
+                      targets=List(Struct("types.TargetSelector", select=Field(_SELECTOR, omitempty=False),
+                                          reject=List(_SELECTOR, True),
                                           fieldPaths=STRS, options=_FIELD_OPTIONS), True))
 _GENERATOR_OPTIONS = Struct("types.GeneratorOptions", labels=STRMAP, annotations=STRMAP,
                             disableNameSuffixHash="bool", immutable="bool")
-_GENERATOR_ARGS = Struct("types.GeneratorArgs",
+_GENERATOR_ARGS = Struct("types.GeneratorArgs", {"namespace": STR, "name": STR, "behavior": STR},
                          Struct("types.KvPairSources", literals=STRS, files=STRS, envs=STRS, env=STR),
-                         namespace=STR, name=STR, behavior=STR, options=_GENERATOR_OPTIONS)
+                         options=_GENERATOR_OPTIONS)
 _PATCH = Struct("types.Patch", path=STR, patch=STR, target=_SELECTOR, options=Map("bool"))
 _IMAGE = Struct("types.Image", name=STR, newName=STR, tagSuffix=STR, newTag=STR, digest=STR)
+_VAR_TARGET = Struct("types.Target", {"apiVersion": STR}, _GVK, name=Field(STR, omitempty=False),
+                     namespace=STR)
 KUSTOMIZATION = Struct(
     "types.Kustomization",
     Struct("types.TypeMeta", kind=STR, apiVersion=STR),
@@ -103,12 +135,14 @@ KUSTOMIZATION = Struct(
     images=List(_IMAGE),
     imageTags=List(_IMAGE),
     replacements=List(Struct("types.ReplacementField", _REPLACEMENT, path=STR)),
-    replicas=List(Struct("types.Replica", name=STR, count="int64")),
-    vars=List(Struct("types.Var", name=STR,
-                     objref=Struct("types.Target", _GVK, apiVersion=STR, name=STR, namespace=STR),
-                     fieldref=Struct("types.FieldSelector", fieldPath=STR))),
+    replicas=List(Struct("types.Replica", name=STR, count=Field("int64", omitempty=False))),
+    vars=List(Struct("types.Var", name=Field(STR, omitempty=False),
+                     objref=Field(_VAR_TARGET, by_value=True, omitempty=False),
+                     fieldref=Field(Struct("types.FieldSelector", fieldPath=STR), by_value=True))),
     sortOptions=Struct("types.SortOptions", order="types.SortOrder",
-                       legacySortOptions=Struct("types.LegacySortOptions", orderFirst=STRS, orderLast=STRS)),
+                       legacySortOptions=Struct("types.LegacySortOptions",
+                                                orderFirst=Field(STRS, omitempty=False),
+                                                orderLast=Field(STRS, omitempty=False))),
     resources=STRS,
     components=STRS,
     crds=STRS,
@@ -149,7 +183,7 @@ class _Decoder:
         return KustomizationError(f"invalid Kustomization: json: {message}", path=self.path, field=field or None)
 
     def mismatch(self, value: Any, typ: Any, struct: str, where: tuple[str, ...]) -> KustomizationError:
-        kind = _json_kind(value)
+        kind = json_kind(value)
         if kind == "number" and _go_name(typ) in ("int", "int64"):
             kind = f"number {_go_number(value)}"
         go = _go_name(typ)
@@ -197,11 +231,10 @@ class _Decoder:
         return value
 
     def struct(self, value: dict[Any, Any], typ: Struct, where: tuple[str, ...]) -> dict[str, Any]:
-        lower = {name.lower(): name for name in typ.fields}
         canon = {}
         for key in value:
             text = _json_key(key)
-            canon[key] = text if text in typ.fields else lower.get(text.lower())
+            canon[key] = text if text in typ.fields else typ.folded.get(text.lower())
         decoded: dict[str, Any] = {}
         for key in sorted(value, key=_json_key):
             field = canon[key]
@@ -265,7 +298,8 @@ def _decode_into(old: Any, new: Any, typ: Any) -> Any:
     return new
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """A value's JSON type as encoding/json's errors name it (bool, number, string, array, object)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):

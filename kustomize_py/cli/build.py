@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         from kustomize_py.cli.watching import watch_build
 
-        return watch_build(args)
+        return watch_build(args, build_options(args))
     if args.all_root:
         return run_all(args)
     from kustomize_py.pipeline import build

@@ -134,7 +134,11 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         from kustomize_py.cli.watching import watch_app
 
-        return watch_app(args, root, backend)
+        if args.command == "diff":
+            return watch_app(args, root, backend, lambda: _diff(args, root, backend))
+        return watch_app(args, root, backend,
+                         lambda: sync_once(args, root, backend, progress_printer(args.format)),
+                         lambda result: print_report(result, args.format))
     if getattr(args, "pause_argocd", False):
         from kustomize_py.errors import KpyError
 

@@ -15,6 +15,7 @@ SKIP_RECONCILE = "argocd.argoproj.io/skip-reconcile"
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from kustomize_py.watch import Deps, Watcher
 
@@ -49,13 +50,13 @@ def _ms(start: float) -> str:
     return f"{(time.perf_counter() - start) * 1000:.0f} ms"
 
 
-def watch_build(args: argparse.Namespace) -> int:
+def watch_build(args: argparse.Namespace, options: dict[str, Any]) -> int:
     """`kpy build DIR --watch [-o OUT]`: the first render as usual, then what changed at each save.
 
     Without -o the first render goes to standard output and later renders print only their changes;
     with -o every render is written (atomically) and files of objects that disappeared from a
-    directory output are removed (only files this watch wrote)."""
-    from kustomize_py.cli.build import build_options
+    directory output are removed (only files this watch wrote). `options` are build()'s keywords
+    from the command line."""
     from kustomize_py.output import write_output
     from kustomize_py.pipeline import build
     from kustomize_py.watch import TextCache, WatchCache, loop, object_changes
@@ -64,7 +65,6 @@ def watch_build(args: argparse.Namespace) -> int:
         raise KpyError("--watch builds one kustomization directory; it cannot be combined with --all")
     if not os.path.isdir(args.path):
         raise KpyError(f"--watch needs a kustomization directory: '{args.path}' is not a directory")
-    options = build_options(args)
     cache = WatchCache()  # an unchanged file is never parsed twice in a session
     texts = TextCache()  # nor an unchanged object emitted twice
     colour = sys.stdout.isatty()
@@ -189,12 +189,13 @@ def _argocd_guard(args: argparse.Namespace, app: Any, root: Path, backend: Any) 
     return resume
 
 
-def watch_app(args: argparse.Namespace, root: Path, backend: Any) -> int:
+def watch_app(args: argparse.Namespace, root: Path, backend: Any, run: Callable[[], Any],
+              report: Callable[[Any], None] | None = None) -> int:
     """`kpy diff APP --watch` and `kpy sync APP --watch`: one diff or sync per change of the app's files.
 
+    `run` is one diff or sync (the command's own); a sync's result is then printed by `report`.
     A sync is never cut short by Ctrl-C or SIGTERM: the signal takes effect once the sync in progress
     has finished, so the backend holds a complete sync, and Argo CD is resumed if it was paused."""
-    from kustomize_py.cli import sync as sync_cli
     from kustomize_py.watch import loop
 
     app, paths = _app_paths(args, root)
@@ -205,11 +206,12 @@ def watch_app(args: argparse.Namespace, root: Path, backend: Any) -> int:
         start = time.perf_counter()
         try:
             if args.command == "diff":
-                sync_cli._diff(args, root, backend)
+                run()
             else:
                 with watcher.critical():
-                    result = sync_cli.sync_once(args, root, backend, sync_cli.progress_printer(args.format))
-                sync_cli.print_report(result, args.format)
+                    result = run()
+                if report is not None:
+                    report(result)
         except KpyError as err:
             print(f"Error: {err}", file=sys.stderr, flush=True)
             print(f"{args.command} failed after {_ms(start)}; watching for the next change", file=sys.stderr,

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
 
 from kustomize_py.edit import schema
 from kustomize_py.errors import KpyError, KustomizationError
-
-FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+from kustomize_py.kustomization import COMPONENT_VERSION, FILE_NAMES, KUSTOMIZATION_VERSION
 
 # kustomize's preferred order of top-level fields when it adds one to a file.
 FIELD_ORDER = (
@@ -27,9 +26,6 @@ FIELD_ORDER = (
     "components", "openapi", "buildMetadata",
 )
 _BY_FOLDED = {name.lower(): name for name in FIELD_ORDER}
-
-KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
-COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
 
 class ConcurrentEditError(KpyError):

@@ -1,4 +1,5 @@
-"""The Kustomization's Go types as data: `kustomize edit` reads a kustomization into typed structs
+"""The Kustomization's Go types as `kpy edit` uses them (tables derived from the one schema in
+kustomization.py): `kustomize edit` reads a kustomization into typed structs
 and writes it back from them, so unknown fields fail, empty optional fields vanish and required
 ones appear. `decode` and `encode` reproduce that round trip over plain dicts."""
 
@@ -9,84 +10,45 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.errors import KustomizationError
+from kustomize_py.kustomization import ANY, KUSTOMIZATION as _SCHEMA, List, Map, Struct, json_kind
 
 # A type is "string", "bool", "int64", "any", or a tuple: ("list", T), ("map", T), ("ptr", S)
 # (a pointer to struct S), ("struct", S). A struct is a list of (json name, type, omitempty).
+# All of it is derived from the one schema of the Go types, kustomization.KUSTOMIZATION.
 _S, _B, _I, _A = "string", "bool", "int64", "any"
-_GVK = [("group", _S, True), ("version", _S, True), ("kind", _S, True)]
-_RESID = [*_GVK, ("name", _S, True), ("namespace", _S, True)]
-_OPTIONS = [("labels", ("map", _S), True), ("annotations", ("map", _S), True),
-            ("disableNameSuffixHash", _B, True), ("immutable", _B, True)]
-_GENERATOR = [("namespace", _S, True), ("name", _S, True), ("behavior", _S, True),
-              ("literals", ("list", _S), True), ("files", ("list", _S), True),
-              ("envs", ("list", _S), True), ("env", _S, True),
-              ("options", ("ptr", "GeneratorOptions"), True)]
 
-STRUCTS: dict[str, list[tuple[str, Any, bool]]] = {
-    "ObjectMeta": [("name", _S, True), ("namespace", _S, True), ("labels", ("map", _S), True),
-                   ("annotations", ("map", _S), True)],
-    "SortOptions": [("order", _S, True), ("legacySortOptions", ("ptr", "LegacySortOptions"), True)],
-    "LegacySortOptions": [("orderFirst", ("list", _S), False), ("orderLast", ("list", _S), False)],
-    "Label": [("pairs", ("map", _S), True), ("includeSelectors", _B, True),
-              ("includeTemplates", _B, True), ("fields", ("list", ("struct", "FieldSpec")), True)],
-    "FieldSpec": [*_GVK, ("path", _S, True), ("create", _B, True)],
-    "Selector": [*_RESID, ("annotationSelector", _S, True), ("labelSelector", _S, True)],
-    "Patch": [("path", _S, True), ("patch", _S, True), ("target", ("ptr", "Selector"), True),
-              ("options", ("map", _B), True)],
-    "Image": [("name", _S, True), ("newName", _S, True), ("tagSuffix", _S, True),
-              ("newTag", _S, True), ("digest", _S, True)],
-    "Replica": [("name", _S, True), ("count", _I, False)],
-    "Var": [("name", _S, False), ("objref", ("struct", "Target"), False),
-            ("fieldref", ("struct", "FieldSelector"), True)],
-    "Target": [("apiVersion", _S, True), *_GVK, ("name", _S, False), ("namespace", _S, True)],
-    "FieldSelector": [("fieldPath", _S, True)],
-    "ReplacementField": [("source", ("ptr", "SourceSelector"), True),
-                         ("targets", ("list", ("ptr", "TargetSelector")), True), ("path", _S, True)],
-    "SourceSelector": [*_RESID, ("fieldPath", _S, True), ("options", ("ptr", "FieldOptions"), True)],
-    "TargetSelector": [("select", ("ptr", "Selector"), False),
-                       ("reject", ("list", ("ptr", "Selector")), True),
-                       ("fieldPaths", ("list", _S), True), ("options", ("ptr", "FieldOptions"), True)],
-    "FieldOptions": [("delimiter", _S, True), ("index", _I, True), ("encoding", _S, True),
-                     ("create", _B, True)],
-    "ConfigMapArgs": _GENERATOR,
-    "SecretArgs": [*_GENERATOR, ("type", _S, True)],
-    "GeneratorOptions": _OPTIONS,
-    "HelmGlobals": [("chartHome", _S, True), ("configHome", _S, True)],
-    "HelmChart": [("name", _S, True), ("version", _S, True), ("repo", _S, True),
-                  ("releaseName", _S, True), ("namespace", _S, True),
-                  ("additionalValuesFiles", ("list", _S), True), ("valuesFile", _S, True),
-                  ("valuesInline", ("map", _A), True), ("valuesMerge", _S, True),
-                  ("includeCRDs", _B, True), ("skipHooks", _B, True), ("apiVersions", ("list", _S), True),
-                  ("kubeVersion", _S, True), ("nameTemplate", _S, True), ("skipTests", _B, True),
-                  ("debug", _B, True)],
-    "HelmChartArgs": [("chartName", _S, True), ("chartVersion", _S, True), ("chartRepoUrl", _S, True),
-                      ("chartHome", _S, True), ("chartRepoName", _S, True), ("helmBin", _S, True),
-                      ("helmHome", _S, True), ("values", _S, True), ("valuesLocal", ("map", _A), True),
-                      ("valuesMerge", _S, True), ("releaseName", _S, True),
-                      ("releaseNamespace", _S, True), ("extraArgs", ("list", _S), True)],
-}
 
+def _edit_type(t: Any, pointer: bool = True) -> Any:
+    """A schema type in the notation above (scalar aliases are their kind, any int is int64)."""
+    if isinstance(t, Struct):
+        return ("ptr" if pointer else "struct", t.name)
+    if isinstance(t, List):
+        return ("list", _edit_type(t.item, t.pointer))
+    if isinstance(t, Map):
+        return ("map", _edit_type(t.value))
+    return {"bool": _B, "int": _I, "int64": _I, ANY: _A}.get(t, _S)
+
+
+def _tables(struct: Struct, out: dict[str, list[tuple[str, Any, bool]]]) -> None:
+    """`struct` and every struct its fields hold, by name, in Go's field order."""
+    if struct.name in out:
+        return
+    out[struct.name] = [(name, _edit_type(t, name not in struct.by_value), name not in struct.always)
+                        for name, (_, t) in struct.fields.items()]
+    _GO[struct.name] = struct
+    for _, t in struct.fields.values():
+        while isinstance(t, (List, Map)):
+            t = t.item if isinstance(t, List) else t.value
+        if isinstance(t, Struct):
+            _tables(t, out)
+
+
+_GO: dict[str, Struct] = {}  # the schema's structs by name (their case-insensitive lookup)
+STRUCTS: dict[str, list[tuple[str, Any, bool]]] = {}
+_tables(_SCHEMA, STRUCTS)
 # The Kustomization's top-level fields; every one is optional (omitempty).
-KUSTOMIZATION: dict[str, Any] = {
-    "kind": _S, "apiVersion": _S, "metadata": ("ptr", "ObjectMeta"), "openapi": ("map", _S),
-    "namePrefix": _S, "nameSuffix": _S, "namespace": _S, "commonLabels": ("map", _S),
-    "labels": ("list", ("struct", "Label")), "commonAnnotations": ("map", _S),
-    "patchesStrategicMerge": ("list", _S), "patchesJson6902": ("list", ("struct", "Patch")),
-    "patches": ("list", ("struct", "Patch")), "images": ("list", ("struct", "Image")),
-    "imageTags": ("list", ("struct", "Image")),
-    "replacements": ("list", ("struct", "ReplacementField")),
-    "replicas": ("list", ("struct", "Replica")), "vars": ("list", ("struct", "Var")),
-    "sortOptions": ("ptr", "SortOptions"), "resources": ("list", _S), "components": ("list", _S),
-    "crds": ("list", _S), "bases": ("list", _S),
-    "configMapGenerator": ("list", ("struct", "ConfigMapArgs")),
-    "secretGenerator": ("list", ("struct", "SecretArgs")), "helmGlobals": ("ptr", "HelmGlobals"),
-    "helmCharts": ("list", ("struct", "HelmChart")),
-    "helmChartInflationGenerator": ("list", ("struct", "HelmChartArgs")),
-    "generatorOptions": ("ptr", "GeneratorOptions"), "configurations": ("list", _S),
-    "generators": ("list", _S), "transformers": ("list", _S), "validators": ("list", _S),
-    "buildMetadata": ("list", _S),
-}
-STRUCTS["Kustomization"] = [(name, t, True) for name, t in KUSTOMIZATION.items()]
+KUSTOMIZATION: dict[str, Any] = {name: t for name, t, _ in STRUCTS["Kustomization"]}
+_FIELDS = {name: {f[0]: f[1] for f in fields} for name, fields in STRUCTS.items()}  # name -> type
 
 
 def _go_type(t: Any) -> str:
@@ -100,23 +62,13 @@ def _go_type(t: Any) -> str:
     return ("*" if kind == "ptr" else "") + "types." + inner
 
 
-def _json_kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    return "array" if isinstance(v, list) else "object"
-
-
 def _mismatch(v: Any, t: Any, where: tuple[str, str]) -> KustomizationError:
     # Go names the innermost struct type, then the JSON path from the top.
     if not where[1]:
-        return KustomizationError(f"invalid Kustomization: json: cannot unmarshal {_json_kind(v)} "
+        return KustomizationError(f"invalid Kustomization: json: cannot unmarshal {json_kind(v)} "
                                   f"into Go value of type {_go_type(t)}")
     return KustomizationError(
-        f"invalid Kustomization: json: cannot unmarshal {_json_kind(v)} into Go struct field "
+        f"invalid Kustomization: json: cannot unmarshal {json_kind(v)} into Go struct field "
         f"{where[0]}.{where[1]} of type {_go_type(t)}")
 
 
@@ -163,16 +115,14 @@ def decode_struct(v: Any, name: str, where: tuple[str, str] = ("", "")) -> dict[
     """A mapping decoded into struct `name`: keys matched case-insensitively, unknown keys fail."""
     if not isinstance(v, dict):
         raise _mismatch(v, ("struct", name), where)
-    fields = STRUCTS[name]
-    exact = {f[0]: f for f in fields}
-    folded = {f[0].lower(): f for f in fields}
+    struct, fields = _GO[name], _FIELDS[name]
     out: dict[str, Any] = {}
     for key, value in v.items():
         key = str(key)
-        field = exact.get(key) or folded.get(key.lower())
-        if field is None:
+        fname = key if key in fields else struct.folded.get(key.lower())
+        if fname is None:
             raise KustomizationError(f'invalid Kustomization: json: unknown field "{key}"')
-        fname, ftype, _ = field
+        ftype = fields[fname]
         if value is None and isinstance(ftype, str):
             continue  # JSON null leaves a Go scalar as it was (lists, maps, pointers become nil)
         out[fname] = _decode(value, ftype, (name, f"{where[1]}.{fname}" if where[1] else fname))

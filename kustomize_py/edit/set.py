@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from kustomize_py.edit.common import Result, build_metadata_options, edit, key_values
 from kustomize_py.errors import EditError
+from kustomize_py.transformers.images import split_image
 
 PRESERVE = "*"
 IMAGE_FORMATS = """invalid format of image, use one of the following options:
@@ -25,21 +26,6 @@ IMAGE_FORMATS = """invalid format of image, use one of the following options:
 # An annotation key as Kubernetes accepts it (optional DNS prefix, then a name).
 _ANNOTATION_KEY = re.compile(
     r"([a-zA-Z](([-a-zA-Z0-9.]{0,251})[a-zA-Z0-9])?/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?")
-
-
-def split_image(image: str) -> tuple[str, str, str]:
-    """(name, tag, digest) of an image reference; a registry host's port is not a tag."""
-    slash = image.find("/")
-    offset = slash if slash > 0 else 0
-    search = image[offset:]
-    at, colon = search.find("@"), search.find(":")
-    if colon < 0 and at < 0:
-        return image, "", ""
-    if at >= 0 and (at < colon or colon < 0):
-        return image[:offset + at], "", image[offset + at + 1:]
-    if at >= 0:
-        return image[:offset + colon], image[offset + colon + 1:offset + at], image[offset + at + 1:]
-    return image[:offset + colon], image[offset + colon + 1:], ""
 
 
 def parse_image_arg(arg: str) -> dict[str, str]:

@@ -4,21 +4,23 @@ SealedSecrets, Application coverage and risky deletion settings."""
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KpyError
 from kustomize_py.repo.discover import load_config, overlays
 from kustomize_py.repo.graph import Graph, build_graph
+from kustomize_py.repo.issues import ERROR, WARNING, Issue
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from kustomize_py.cache import ParseCache
 
 # `.kpy.yaml` check: settings (an unknown key is reported, never ignored in silence).
 SETTINGS = ("allowSecrets", "exclude", "targets", "enableHelm", "helmCommand", "allowRemovals")
 
-ERROR, WARNING = "error", "warning"
 # A build that failed only because the network is unreachable says nothing about the repository.
 _OFFLINE = ("Could not resolve host", "Name or service not known", "Temporary failure in name resolution",
             "Network is unreachable")
@@ -26,21 +28,6 @@ _OFFLINE = ("Could not resolve host", "Name or service not known", "Temporary fa
 _ARGOCD_SELF = {("apps", "Deployment", "argocd-server"), ("apps", "StatefulSet", "argocd-application-controller"),
                 ("apps", "Deployment", "argocd-repo-server"),
                 ("apiextensions.k8s.io", "CustomResourceDefinition", "applications.argoproj.io")}
-
-
-@dataclass
-class Issue:
-    """One problem: which check found it, in which overlay and file, and what to do."""
-
-    check: str  # build | plaintext-secret | sealed-scope | sealed-unused | app-missing | app-path |
-    # app-removed | target-removed | risky-deletion | config | schema
-    message: str
-    overlay: str | None = None
-    file: str | None = None
-    severity: str = ERROR
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -141,6 +128,18 @@ def committed_files(root: Path) -> list[str]:
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+def _files_mentioning(root: Path, files: list[str], *markers: bytes) -> Iterator[tuple[str, bytes]]:
+    """(name, contents) of each given YAML/JSON file (repo-relative) that exists and holds one of
+    `markers`: the cheap filter before a file is parsed."""
+    for name in files:
+        path = root / name
+        if not name.endswith(_MANIFEST_SUFFIXES) or not path.is_file():
+            continue
+        data = path.read_bytes()
+        if any(marker in data for marker in markers):
+            yield name, data
+
+
 def scan_committed_secrets(root: Path, files: list[str], allow: set[str]) -> list[Issue]:
     """Plaintext Secrets written in the given YAML/JSON files, inside `kind: List` too (values are never
     echoed). Files that do not parse (Helm templates, ...) are not judged here: a build that reads one
@@ -148,13 +147,7 @@ def scan_committed_secrets(root: Path, files: list[str], allow: set[str]) -> lis
     from kustomize_py.yaml import load_all
 
     issues = []
-    for name in files:
-        path = root / name
-        if not name.endswith(_MANIFEST_SUFFIXES) or not path.is_file():
-            continue
-        data = path.read_bytes()
-        if b"Secret" not in data:
-            continue
+    for name, data in _files_mentioning(root, files, b"Secret"):
         try:
             docs = load_all(data, name)
         except Exception:
@@ -363,13 +356,7 @@ def unused_sealed(root: Path, graph: Graph, files: list[str]) -> list[Issue]:
     from kustomize_py.repo.graph import _under
 
     issues = []
-    for name in files:
-        path = root / name
-        if not name.endswith(_MANIFEST_SUFFIXES) or not path.is_file():
-            continue
-        data = path.read_bytes()
-        if b"kind: SealedSecret" not in data and b'"SealedSecret"' not in data:
-            continue
+    for name, _ in _files_mentioning(root, files, b"kind: SealedSecret", b'"SealedSecret"'):
         read = any(name in n.files or any(_under(name, p) for p in n.prefixes) for n in graph.nodes.values())
         if not read:
             issues.append(Issue("sealed-unused", "SealedSecret file that no kustomization lists and nothing "

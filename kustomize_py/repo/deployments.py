@@ -17,14 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.kustomization import FILE_NAMES
+from kustomize_py.sync.apps import ARGO_CASCADE_FINALIZERS
 
 ARGO_API = "argoproj.io/"
 FLUX_API = "kustomize.toolkit.fluxcd.io/"
 NATIVE_API = "kustomize-py/"
-CASCADE_FINALIZERS = ("resources-finalizer.argocd.argoproj.io",
-                      "resources-finalizer.argocd.argoproj.io/background",
-                      "resources-finalizer.argocd.argoproj.io/foreground")
-_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 _TEMPLATE = re.compile(r"\{\{-?\s*\.?([A-Za-z0-9_.\-]+)\s*-?\}\}")
 # Source types: what kpy can render (kustomize), what it reads as plain files (directory, helm), and
 # what is deployed from elsewhere or unknowable without rendering (helm-chart, other-repo, templated).
@@ -131,7 +128,7 @@ def _app_common(doc: dict[str, Any]) -> dict[str, Any]:
             "server": str(dest.get("server") or dest.get("name") or "") if isinstance(dest, dict) else "",
             "prune": bool(isinstance(automated, dict) and automated.get("prune") is True),
             "automated": isinstance(automated, dict) and automated.get("enabled") is not False,
-            "cascade_finalizer": any(f in CASCADE_FINALIZERS for f in meta.get("finalizers") or [])}
+            "cascade_finalizer": any(f in ARGO_CASCADE_FINALIZERS for f in meta.get("finalizers") or [])}
 
 
 def _sources(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -295,31 +292,20 @@ def _from_doc(ctx: _Context, doc: Any, rel: str) -> list[Deployment]:
     return []
 
 
-def _candidates(root: Path) -> list[Path]:
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        out += [Path(dirpath) / f for f in sorted(filenames) if f.endswith((".yaml", ".yml", ".json"))]
-    return out
-
-
 def discover(root: Path, config: dict[str, Any] | None = None, *, urls: tuple[set[str], bool] | None = None,
              files: list[Path] | None = None) -> list[Deployment]:
     """Every deployment declared under `root`; files that cannot be read are skipped (check reports them)."""
     from kustomize_py.repo.discover import load_config
+    from kustomize_py.repofiles import files_under, small_files
     from kustomize_py.yaml import load_all
 
     root = Path(root).resolve()
     ctx = _Context(root, load_config(root) if config is None else config, urls)
     found: list[Deployment] = []
     flux_dirs: dict[str, str] = {}
-    for path in files if files is not None else _candidates(root):
-        try:
-            if path.stat().st_size > 2_000_000:
-                continue
-            data = path.read_bytes()
-        except OSError:
-            continue
+    if files is None:
+        files = [Path(p) for p in files_under(root, (".yaml", ".yml", ".json"))]
+    for path, data in small_files(files):
         if not any(marker in data for marker in (b"argoproj.io", b"fluxcd.io", b"kustomize-py/")):
             continue
         rel = path.relative_to(root).as_posix()

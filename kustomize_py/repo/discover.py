@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.kustomization import FILE_NAMES
+from kustomize_py.repofiles import walk
 
-_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 CONFIG_FILE = ".kpy.yaml"
 
 
@@ -27,10 +27,9 @@ def kustomization_dirs(root: Path) -> list[str]:
     """Every directory under `root` holding a kustomization file, relative and sorted."""
     root = Path(root)
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        if any(n in filenames for n in FILE_NAMES):
-            found.append(rel(Path(dirpath), root))
+    for folder, names in walk(root):
+        if any(n in names for n in FILE_NAMES):
+            found.append(rel(Path(folder), root))
     return sorted(found)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.kustomization import FILE_NAMES
+from kustomize_py.repo.issues import ERROR, WARNING, Issue
 
 ENV_ALLOW = "KPY_ALLOW_REMOVALS"
 
@@ -76,10 +77,8 @@ def removed_targets(root: Path, base: str, deleted: list[str], graph: Any) -> li
 
 
 def removed_issues(root: Path, base: str, changed: list[str], deleted: list[str], graph: Any,
-                   deployments: list[Any], allow: set[str]) -> list[Any]:
+                   deployments: list[Any], allow: set[str]) -> list[Issue]:
     """Issues for the targets and deployments that the change from `base` removes."""
-    from kustomize_py.repo.check import ERROR, WARNING, Issue
-
     from kustomize_py.errors import KpyError
     from kustomize_py.repo.gitrefs import changes
 

@@ -21,15 +21,13 @@ import attrs
 
 from kustomize_py.errors import SealError
 from kustomize_py.sealed import codec
-from kustomize_py.sealed.files import write_atomic
+from kustomize_py.sealed.files import OUTPUT_DIR, SOURCE_DIR, files_below, split_at, write_atomic
 from kustomize_py.sealed.manifest import dump, is_sealed_secret, parse_objects, seal_secret
 from kustomize_py.sealed.scope import encryption_label, scope_from_annotations
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
-SOURCE_DIR = "secrets"
-OUTPUT_DIR = "sealed"
 SOURCE_SUFFIXES = (".secret.yaml", ".secret.yml", ".secret.json")
 # Local, git-ignored bookkeeping kept beside the plaintext it describes (never in the sealed output).
 STATE_FILE = ".kpy-seal-state.json"
@@ -55,22 +53,13 @@ def find_sources(root: str | os.PathLike[str]) -> list[Path]:
     """Every `*.secret.{yaml,yml,json}` in or below a `secrets/` directory under root, sorted.
 
     Hidden directories are skipped."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if SOURCE_DIR not in Path(dirpath).relative_to(root).parts:
-            continue
-        for name in sorted(filenames):
-            if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
-                found.append(Path(dirpath) / name)
-    return found
+    return [path for path in files_below(root, SOURCE_DIR) if path.name.endswith(SOURCE_SUFFIXES)]
 
 
 def _split(source: Path) -> tuple[Path, tuple[str, ...]]:
     """(the directory holding `secrets/`, the sub-directories between `secrets/` and the file)."""
-    parts = source.parent.parts
-    at = len(parts) - 1 - parts[::-1].index(SOURCE_DIR)
-    return Path(*parts[:at]), parts[at + 1 :]
+    base, sub = split_at(source.parent.parts, SOURCE_DIR)
+    return Path(*base), sub
 
 
 def environment_of(source: Path) -> str | None:
@@ -333,8 +322,8 @@ def reencrypted_state(
     parts = output.parent.parts
     if OUTPUT_DIR not in parts or not replaced:
         return None
-    at = len(parts) - 1 - parts[::-1].index(OUTPUT_DIR)
-    path = Path(*parts[:at], SOURCE_DIR, *parts[at + 1 :]) / STATE_FILE
+    base, sub = split_at(parts, OUTPUT_DIR)
+    path = Path(*base, SOURCE_DIR, *sub) / STATE_FILE
     if not path.is_file():
         return None
     state = _load_state(path.parent)

@@ -19,7 +19,6 @@ DELETION_POLICY_ANNOTATION = "kustomize-py/deletion-policy"
 ARGO_CASCADE_FINALIZERS = ("resources-finalizer.argocd.argoproj.io",
                            "resources-finalizer.argocd.argoproj.io/background",
                            "resources-finalizer.argocd.argoproj.io/foreground")
-_SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}
 
 
 @dataclass(frozen=True)
@@ -120,27 +119,14 @@ def parse_application(doc: Any, source: str = "<input>") -> Application | None:
     return None
 
 
-def _candidate_files(root: Path):
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for fname in sorted(filenames):
-            if fname.endswith((".yaml", ".yml")):
-                yield Path(dirpath) / fname
-
-
 def load_applications(root: Path) -> list[Application]:
     """Every Application and App found in YAML files under `root` (sorted by name; names must be unique)."""
+    from kustomize_py.repofiles import files_under, small_files
     from kustomize_py.yaml import load_all
 
     root = Path(root)
     found: dict[str, Application] = {}
-    for path in _candidate_files(root):
-        try:
-            if path.stat().st_size > 2_000_000:
-                continue
-            data = path.read_bytes()
-        except OSError:
-            continue
+    for path, data in small_files(Path(p) for p in files_under(root, (".yaml", ".yml"))):
         if b"kind: App" not in data:
             continue  # cheap filter: most YAML in a repo is not an app
         rel = str(path.relative_to(root))

@@ -11,7 +11,6 @@ from typing import Any
 from kustomize_py.errors import KpyError
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__"}
 
 
 def is_kustomization_dir(path: str) -> bool:
@@ -73,11 +72,9 @@ def manifest_files(path: str) -> Iterator[str]:
             raise KpyError("no such file or directory", path=path)
         yield path
         return
-    for dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(MANIFEST_SUFFIXES):
-                yield os.path.join(dirpath, name)
+    from kustomize_py.repofiles import files_under
+
+    yield from files_under(path, MANIFEST_SUFFIXES)
 
 
 def crd_objects(path: str, *, lenient: bool = False) -> list[Any]:
