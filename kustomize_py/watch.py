@@ -291,8 +291,9 @@ def loop(run_once: Callable[[], None], deps_of: Callable[[DepsCache], Deps], wat
          err: TextIO | None = None, base: str | None = None) -> int:
     """Run, then run again after every change to the dependencies, until stopped (returns 0).
 
-    The dependencies are worked out again after each run (editing a kustomization can add or drop
-    files); edits made while a run is under way start the next run."""
+    The dependencies are worked out again before each run (editing a kustomization can add or drop
+    files) and their stamps taken then, so an edit made while a run is under way, to any file that
+    run reads, starts the next run."""
     err = err or sys.stderr
     base = base or os.getcwd()
     cache = DepsCache()
@@ -307,11 +308,11 @@ def loop(run_once: Callable[[], None], deps_of: Callable[[DepsCache], Deps], wat
             shown = ", ".join(_short(p, base) for p in changed[:5]) + (f" and {len(changed) - 5} more"
                                                                         if len(changed) > 5 else "")
             print(f"\n== changed: {shown}", file=err, flush=True)
-            run_once()
             cache.forget(changed)
             deps = deps_of(cache)
-            now = snapshot(deps)
+            now = snapshot(deps)  # before the run: a file newly named and written during it counts
             before = {p: settled.get(p, stamp) for p, stamp in now.items()}
+            run_once()
     except KeyboardInterrupt:
         print("stopped watching", file=err, flush=True)
         return 0

@@ -441,9 +441,51 @@ def test_jq_paths_and_unsupported_rules():
     mem = MemoryBackend()
     result = sync("shop", [h.deployment("web")], mem, opts)
     assert any("select" in w and "not honoured" in w for w in result.warnings)
-    assert any("managedFieldsManagers 'kube-controller-manager' is not honoured" in w for w in result.warnings)
+    assert not any("managedFieldsManagers" in w for w in result.warnings)  # honoured (below)
     mem.edit(WEB, lambda o: o["spec"]["template"]["spec"]["containers"][0].update(image="nginx:patched"))
     assert sync("shop", [h.deployment("web")], mem, opts).count("unchanged") == 1
+
+
+def test_managed_fields_managers_ignore_what_those_managers_own():
+    """argo-cd's managedFieldsManagers: fields the live object's managedFields give to the listed
+    managers (an HPA's controller scaling replicas, a mutating webhook adding a container) are not
+    differences; the same drift by anyone else is."""
+    from kustomize_py.sync.engine import app_status, make_plan, plan_diff
+
+    rule = [{"group": "apps", "kind": "Deployment", "managedFieldsManagers": ["kube-controller-manager"]}]
+    _, opts = _app_with_ignore(rule)
+    mem = MemoryBackend()
+    sync("shop", [h.deployment("web")], mem, opts)
+
+    def scaled_by(manager: str):
+        def change(o):
+            o["spec"]["replicas"] = 5
+            o["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:mutated"
+            o["metadata"]["managedFields"] = [
+                {"manager": "kpy", "operation": "Apply", "fieldsType": "FieldsV1",
+                 "fieldsV1": {"f:spec": {"f:selector": {}}}},
+                {"manager": manager, "operation": "Update", "fieldsType": "FieldsV1",
+                 "fieldsV1": {"f:spec": {"f:replicas": {}, "f:template": {"f:spec": {"f:containers": {
+                     'k:{"name":"web"}': {".": {}, "f:image": {}}}}}}}}]
+        return change
+
+    mem.edit(WEB, scaled_by("kube-controller-manager"))
+    p = make_plan("shop", [h.deployment("web")], mem, opts)
+    assert [s.status for s in app_status(p)] == ["synced"] and plan_diff(p) == []
+    mem.edit(WEB, scaled_by("someone-else"))
+    p = make_plan("shop", [h.deployment("web")], mem, opts)
+    assert [s.status for s in app_status(p)] == ["out-of-sync"]
+
+
+def test_managed_paths_resolve_list_items_by_key():
+    from kustomize_py.sync.ignore import managed_paths
+
+    live = {"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}],
+                     "ports": [80, 443]},
+            "metadata": {"managedFields": [{"manager": "m", "fieldsV1": {"f:spec": {
+                "f:containers": {'k:{"name":"b"}': {".": {}, "f:image": {}}}, "f:ports": {"v:443": {}}}}},
+                {"manager": "other", "fieldsV1": {"f:spec": {"f:containers": {}}}}]}}
+    assert sorted(managed_paths(live, {"m"})) == [("spec", "containers", "1", "image"), ("spec", "ports", "1")]
 
 
 def test_bad_ignore_rule_names_its_field():

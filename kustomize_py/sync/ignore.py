@@ -1,7 +1,9 @@
 """An Application's `ignoreDifferences`: fields left out of the in-sync check, the diff and (with
 `RespectIgnoreDifferences=true`) the apply, as argo-cd and gitops-engine pkg/diff's ignore
-normaliser do. `jsonPointers` are honoured, and `jqPathExpressions` that are plain paths
-(`.spec.replicas`, `.spec.template.spec.containers[].image`); anything else is a warning."""
+normaliser do. `jsonPointers` are honoured, `jqPathExpressions` that are plain paths
+(`.spec.replicas`, `.spec.template.spec.containers[].image`), and `managedFieldsManagers` (the
+fields the live object's `metadata.managedFields` give to those managers, argo-cd's
+ManagedFieldsManagers normaliser); any other jq expression is a warning."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class IgnoreRule:
     namespace: str = ""
     paths: tuple[Path, ...] = ()
     unsupported: tuple[str, ...] = ()  # what kpy cannot honour, for the warning
+    managers: tuple[str, ...] = ()  # managedFieldsManagers: their fields on the live object are ignored
 
     def matches(self, key: ResourceKey) -> bool:
         return (self.group in ("*", key.group) and self.kind in ("*", key.kind)
@@ -77,15 +80,62 @@ def parse_rules(items: Any, source: str = "") -> tuple[IgnoreRule, ...]:
                 unsupported.append(f"jqPathExpressions {expr!r} (only plain paths are supported)")
             else:
                 paths.append(path)
-        for manager in item.get("managedFieldsManagers") or []:
-            unsupported.append(f"managedFieldsManagers {manager!r}")
+        managers = tuple(str(m) for m in item.get("managedFieldsManagers") or [])
         rules.append(IgnoreRule(str(item.get("group") or ""), str(item["kind"]), str(item.get("name") or ""),
-                                str(item.get("namespace") or ""), tuple(paths), tuple(unsupported)))
+                                str(item.get("namespace") or ""), tuple(paths), tuple(unsupported), managers))
     return tuple(rules)
 
 
-def paths_for(rules: tuple[IgnoreRule, ...], key: ResourceKey) -> tuple[Path, ...]:
-    return tuple(p for r in rules if r.matches(key) for p in r.paths)
+def paths_for(rules: tuple[IgnoreRule, ...], key: ResourceKey, live: dict[str, Any] | None = None) -> tuple[Path, ...]:
+    """The ignored paths of the object `key`; managedFieldsManagers rules need its `live` copy."""
+    out = [p for r in rules if r.matches(key) for p in r.paths]
+    managers = {m for r in rules if r.matches(key) for m in r.managers}
+    if managers and live is not None:
+        out += managed_paths(live, managers)
+    return tuple(out)
+
+
+def managed_paths(live: dict[str, Any], managers: set[str]) -> list[Path]:
+    """The leaf fields `metadata.managedFields` gives to any of `managers`, as paths into `live`
+    (fieldsV1: `f:name` a field, `k:{...}` the list item with those keys, `v:...` the set item of
+    that value, `i:N` an index; a list item is resolved to its index in `live`)."""
+    import json
+
+    out: list[Path] = []
+
+    def walk(fields: Any, node: Any, trail: Path) -> None:
+        if not isinstance(fields, dict):
+            return
+        leaves = [k for k in fields if k != "."]
+        if not leaves and trail:
+            out.append(trail)
+            return
+        for k in leaves:
+            kind, _, rest = k.partition(":")
+            child: Any = None
+            step: str | None = None
+            if kind == "f" and isinstance(node, dict) and rest in node:
+                step, child = rest, node[rest]
+            elif kind == "i" and isinstance(node, list) and rest.isdigit() and int(rest) < len(node):
+                step, child = rest, node[int(rest)]
+            elif kind in ("k", "v") and isinstance(node, list):
+                try:
+                    want = json.loads(rest)
+                except ValueError:
+                    continue
+                for i, item in enumerate(node):
+                    hit = (isinstance(item, dict) and isinstance(want, dict)
+                           and all(item.get(a) == b for a, b in want.items())) if kind == "k" else item == want
+                    if hit:
+                        step, child = str(i), item
+                        break
+            if step is not None:
+                walk(fields[k], child, trail + (step,))
+
+    for entry in ((live.get("metadata") or {}).get("managedFields") or []):
+        if isinstance(entry, dict) and entry.get("manager") in managers:
+            walk(entry.get("fieldsV1") or {}, live, ())
+    return out
 
 
 def warnings(rules: tuple[IgnoreRule, ...], app: str) -> list[str]:

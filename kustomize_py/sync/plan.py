@@ -212,7 +212,10 @@ def project(live: Any, desired: Any) -> Any:
 
 
 def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions,
-            ignored: tuple[tuple[str, ...], ...] = ()) -> bool:
+            ignored: tuple[tuple[str, ...], ...] = (),
+            hashed: tuple[tuple[str, ...], ...] | None = None) -> bool:
+    """`hashed`: the ignored paths the recorded config hash was made without (the rules' own
+    paths; not the ones managedFieldsManagers read off the live object, which vary)."""
     from kustomize_py.sync.ignore import strip
 
     want, have = normalize(strip(desired, ignored)), normalize(strip(live, ignored))
@@ -220,7 +223,7 @@ def in_sync(desired: dict[str, Any], live: dict[str, Any], options: PlanOptions,
         return want == have
     if options.config_hash:
         recorded = ((live.get("metadata") or {}).get("annotations") or {}).get(CONFIG_HASH_ANNOTATION)
-        if recorded is not None and recorded != config_hash(desired, ignored):
+        if recorded is not None and recorded != config_hash(desired, ignored if hashed is None else hashed):
             return False
     return contains(have, want)
 
@@ -291,12 +294,14 @@ def plan(desired: list[dict[str, Any]], live: list[dict[str, Any]], options: Pla
         if phases is None:
             wanted.add(key)
             current = live_by_key.get(key)
-            ignored = ignore.paths_for(options.ignore, key)
+            static = ignore.paths_for(options.ignore, key)
+            ignored = ignore.paths_for(options.ignore, key, current)  # + managedFieldsManagers' fields
             if ignored and current is not None and \
                     options.sync_options.get("RespectIgnoreDifferences", "").lower() == "true":
                 obj = ignore.respect(obj, current, ignored)  # argo-cd: keep the live values at ignored paths
-            obj = _track(obj, options, ignored)
-            change = CREATE if current is None else UNCHANGED if in_sync(obj, current, options, ignored) else UPDATE
+            obj = _track(obj, options, static)
+            change = CREATE if current is None else UNCHANGED if in_sync(obj, current, options, ignored,
+                                                                          static) else UPDATE
             owner = tracked_app(current) if current else None
             reason = f"taking over from app {owner}" if owner and owner != options.app else ""
             steps.append(Step(APPLY, change, order.SYNC, order.wave_of(obj), key, obj, current, reason=reason,
