@@ -7,7 +7,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up t
 if TYPE_CHECKING:
     from typing import Any
 
-from kustomize_py.errors import KustomizationError
+from kustomize_py.errors import KpyError, KustomizationError
 from kustomize_py.loader import Loader
 from kustomize_py.record import Record
 
@@ -331,8 +331,9 @@ class Kustomization(Record):
 
 
 def find_file(loader: Loader) -> str:
-    """The name of the one kustomization file in the loader's root."""
-    found = [n for n in FILE_NAMES if loader.is_file(n)]
+    """The name of the one kustomization file in the loader's root. As in the reference, a name
+    counts only when the file can be loaded: a link leading out of the root is not found."""
+    found = [n for n in FILE_NAMES if loader.is_file(n) and _loadable(loader, n)]
     if not found:
         raise KustomizationError(
             f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
@@ -340,6 +341,14 @@ def find_file(loader: Loader) -> str:
     if len(found) > 1:
         raise KustomizationError(f"Found multiple kustomization files under: {loader.root}").locate(path=loader.root)
     return found[0]
+
+
+def _loadable(loader: Loader, name: str) -> bool:
+    try:
+        loader.resolve(name)
+    except KpyError:
+        return False
+    return True
 
 
 _YN = __import__("re").compile(r"^(?:y|Y|n|N)$")

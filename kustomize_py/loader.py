@@ -71,8 +71,8 @@ class Loader(FrozenRecord):
         if self.restrictor == ROOT_ONLY and not within(real, self.root):
             # the reference names the path as joined and cleaned, not where its links lead
             raise LoadRestrictionError(
-                f"security; file '{os.path.normpath(joined)}' is not in or below '{self.root}'", path=rel
-            )
+                f"security; file '{os.path.normpath(joined)}' is not in or below '{self.root}'"
+            ).locate(path=rel)
         return real
 
     def read_bytes(self, rel: str) -> bytes:

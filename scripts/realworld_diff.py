@@ -2,7 +2,10 @@
 """Render every kustomization under a tree with the reference kustomize and with kpy, and classify.
 
 Usage: scripts/realworld_diff.py ROOT [--jobs N] [--show-diff N] [--json OUT] [--only CLASS]
-A development tool for real-world repositories; not run by CI.
+                                      [--cache DIR]
+A development tool for real-world repositories; not run by CI. When both fail, the two messages are
+compared too (kpy's message against the reference's text after `error: `). --cache DIR keeps the
+reference's outcome per directory, so a re-run after a kpy change only re-renders with kpy.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -53,8 +57,34 @@ def find_kustomization_dirs(root: str) -> list[str]:
     return sorted(found)
 
 
-def run_reference(path: str, timeout: int = TIMEOUT) -> tuple[bool, str]:
-    """(ok, stdout or stderr) of `kubectl kustomize path`."""
+def run_reference(path: str, timeout: int = TIMEOUT, cache: str | None = None) -> tuple[bool, str]:
+    """(ok, stdout or stderr) of `kubectl kustomize path`, kept under `cache` when given."""
+    if cache is None:
+        return _run_reference(path, timeout)
+    entry = os.path.join(cache, hashlib.sha256(path.encode()).hexdigest() + ".json")
+    try:
+        with open(entry) as fh:
+            ok, text = json.load(fh)
+        return ok, text
+    except (OSError, ValueError):
+        pass
+    result = _run_reference(path, timeout)
+    os.makedirs(cache, exist_ok=True)
+    tmp = f"{entry}.{os.getpid()}.tmp"
+    with open(tmp, "w") as fh:
+        json.dump(list(result), fh)
+    os.replace(tmp, entry)
+    return result
+
+
+def reference_message(stderr: str) -> str:
+    """The reference's error from its first `error: ` line on, without that prefix."""
+    lines = stderr.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.startswith("error: ")), 0)
+    return "\n".join(lines[first:]).removeprefix("error: ").rstrip("\n")
+
+
+def _run_reference(path: str, timeout: int) -> tuple[bool, str]:
     try:
         proc = subprocess.run([REFERENCE, "kustomize", path], capture_output=True, text=True, check=False,
                               timeout=timeout, stdin=subprocess.DEVNULL)
@@ -86,7 +116,7 @@ def run_kpy(path: str, timeout: int = TIMEOUT) -> tuple[bool, str, str]:
     except _Timeout:
         return False, "kpy timed out", "crash"
     except kustomize_py.KpyError as exc:
-        return False, f"{type(exc).__name__}: {exc}", "error"
+        return False, exc.message.rstrip("\n"), "error"
     except Exception as exc:
         import traceback
 
@@ -127,11 +157,13 @@ def classify(ref: tuple[bool, str], kpy: tuple[bool, str, str]) -> str:
     return "text-diff" if _parsed(ref_text) == _parsed(kpy_text) else "content-diff"
 
 
-def check_dir(path: str) -> dict[str, Any]:
+def check_dir(path: str, cache: str | None = None) -> dict[str, Any]:
     """Render `path` both ways; a JSON-able record of the outcome."""
-    ref = run_reference(path)
+    ref = run_reference(path, cache=cache)
     kpy = run_kpy(path)
     record: dict[str, Any] = {"dir": path, "class": classify(ref, kpy), "kpy_failure": kpy[2]}
+    if record["class"] == "both-error":
+        record["same_message"] = kpy[1] == reference_message(ref[1])
     if record["class"] in ("text-diff", "content-diff"):
         diff = difflib.unified_diff(ref[1].splitlines(), kpy[1].splitlines(), "reference", "kpy",
                                     lineterm="", n=2)
@@ -155,6 +187,8 @@ def summarize(root: str, records: list[dict[str, Any]]) -> str:
     crashes = sum(1 for r in records if r["kpy_failure"] == "crash")
     if crashes:
         lines.append(f"  (of the kpy failures, {crashes} are crashes, not KpyError)")
+    same = sum(1 for r in records if r.get("same_message"))
+    lines.append(f"  both-error in the reference's words: {same} of {totals.get('both-error', 0)}")
     per_repo: dict[str, Counter] = {}
     for r in records:
         per_repo.setdefault(_repo_of(root, r["dir"]), Counter())[r["class"]] += 1
@@ -173,7 +207,7 @@ def show_problems(records: list[dict[str, Any]], limit: int, only: str | None) -
     for r in records:
         if len(out) >= limit:
             break
-        if r["class"] in skip or (only and r["class"] != only):
+        if r["class"] in skip or r.get("same_message") or (only and r["class"] != only):
             continue
         body = r.get("diff") or f"reference: {r.get('reference', '')[:600]}\nkpy: {r.get('kpy', '')[:1500]}"
         lines = body.splitlines()
@@ -190,14 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-diff", type=int, default=10, metavar="N")
     parser.add_argument("--only", choices=CLASSES, help="show only problems of this class")
     parser.add_argument("--json", metavar="OUT", help="write every record as JSON to OUT")
+    parser.add_argument("--cache", metavar="DIR", help="keep the reference's outcomes in DIR")
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
     dirs = find_kustomization_dirs(root)
     if args.jobs <= 1:
-        records = [check_dir(d) for d in dirs]
+        records = [check_dir(d, args.cache) for d in dirs]
     else:
         with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-            records = list(pool.map(check_dir, dirs, chunksize=1))
+            records = list(pool.map(check_dir, dirs, [args.cache] * len(dirs), chunksize=1))
     print(summarize(root, records))
     if args.show_diff:
         problems = show_problems(records, args.show_diff, args.only)

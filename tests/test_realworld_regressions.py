@@ -750,6 +750,31 @@ WORDED: dict[str, tuple[dict[str, str], str]] = {
         "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- target: {name: a, nmae: b}\n  patch: '[]'\n",
         "cm.yaml": _CM,
     }, 'invalid Kustomization: json: unknown field "nmae"'),
+    # kubeflow-style `crds:` lists: every failure is prefixed with the list as Go prints it, and a
+    # file that is not a map of definitions is refused with encoding/json's words
+    "crds_not_definitions": ({
+        "kustomization.yaml": "resources: [cm.yaml]\ncrds: [cm.yaml, other.yaml]\n",
+        "cm.yaml": _CM,
+    }, "loading CRDs [cm.yaml other.yaml]: unable to parse open API definition from 'cm.yaml': error "
+       "unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type "
+       "accumulator.OpenAPIDefinition"),
+    "crds_a_list": ({
+        "kustomization.yaml": "resources: [cm.yaml]\ncrds: [list.yaml]\n",
+        "list.yaml": "- a\n",
+        "cm.yaml": _CM,
+    }, "loading CRDs [list.yaml]: unable to parse open API definition from 'list.yaml': error "
+       "unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type "
+       "accumulator.nameToApiMap"),
+    "crds_malformed_yaml": ({
+        "kustomization.yaml": "resources: [cm.yaml]\ncrds: [bad.yaml]\n",
+        "bad.yaml": "a: [\n",
+        "cm.yaml": _CM,
+    }, "loading CRDs [bad.yaml]: unable to parse open API definition from 'bad.yaml': error converting "
+       "YAML to JSON: yaml: line 1: did not find expected node content"),
+    "crds_missing_file": ({
+        "kustomization.yaml": "resources: [cm.yaml]\ncrds: [missing.yaml]\n",
+        "cm.yaml": _CM,
+    }, "loading CRDs [missing.yaml]: evalsymlink failure on "),
 }
 
 
@@ -801,6 +826,47 @@ def test_refused_in_reference_words(case: str, tmp_path: Path) -> None:
         kustomize_py.build(tmp_path, warn=lambda m: None)
     assert info.value.message.startswith(part)
     reference = reference_error(tmp_path)
+    if reference is not None:
+        assert info.value.message.rstrip("\n") == reference
+
+
+# Trees built from their subdirectory `k`, reaching out of it (found on
+# kubernetes-sigs/cluster-api-provider-azure's flavors and argo-cd's e2e test data): the load
+# restriction's message names no path before it, and a kustomization file that is a link leading
+# out of the root is not found at all. (files, the start of kpy's message).
+OUTSIDE: dict[str, tuple[dict[str, str], str]] = {
+    "patch_file_outside_root": ({
+        "k/kustomization.yaml": "resources: [cm.yaml]\npatches:\n- path: ../p.yaml\n",
+        "k/cm.yaml": _CM,
+        "p.yaml": _CM,
+    }, "trouble configuring builtin PatchTransformer with config: `\npath: ../p.yaml\n`: failed to get "
+       "the patch file from path(../p.yaml): security; file '"),
+    "crds_file_outside_root": ({
+        "k/kustomization.yaml": "resources: [cm.yaml]\ncrds: [../p.yaml]\n",
+        "k/cm.yaml": _CM,
+        "p.yaml": _CM,
+    }, "loading CRDs [../p.yaml]: security; file '"),
+    "kustomization_file_links_outside_root": ({
+        "k/kustomization.yaml": "-> ../base/kustomization.yaml",
+        "base/kustomization.yaml": "resources: [cm.yaml]\n",
+        "base/cm.yaml": _CM,
+    }, "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUTSIDE))
+def test_outside_root_in_reference_words(case: str, tmp_path: Path) -> None:
+    files, part = OUTSIDE[case]
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        if text.startswith("-> "):
+            (tmp_path / rel).symlink_to(text.removeprefix("-> "))
+        else:
+            (tmp_path / rel).write_text(text)
+    with pytest.raises(KpyError) as info:
+        kustomize_py.build(tmp_path / "k", warn=lambda m: None)
+    assert info.value.message.startswith(part)
+    reference = reference_error(tmp_path / "k")
     if reference is not None:
         assert info.value.message.rstrip("\n") == reference
 

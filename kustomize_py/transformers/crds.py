@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kustomize_py.errors import KustomizationError
+from kustomize_py.errors import KpyError, KustomizationError
 from kustomize_py.fieldspecs import FieldSpec
 from kustomize_py.fieldspecs.config import TransformerConfig
 from kustomize_py.loader import Loader
@@ -20,6 +20,16 @@ X_NAME_KEY = "x-kubernetes-object-ref-name-key"
 
 
 def config_from_crds(loader: Loader, paths: list[str]) -> TransformerConfig:
+    """The field specs of every file in `paths`; an error is worded as the reference words it,
+    after `loading CRDs [a b]: ` (the list as Go prints it)."""
+    try:
+        return _config_from_files(loader, paths)
+    except KpyError as err:
+        listed = " ".join(str(p) for p in paths)
+        raise err.reworded(f"loading CRDs [{listed}]: {err.message}", keep_field=False) from None
+
+
+def _config_from_files(loader: Loader, paths: list[str]) -> TransformerConfig:
     out = TransformerConfig()
     for path in paths:
         raw = loader.read_bytes(path)
@@ -31,13 +41,43 @@ def config_from_crds(loader: Loader, paths: list[str]) -> TransformerConfig:
                 from kustomize_py.yaml import load
 
                 api_map = load(raw, source)
+        except KpyError as err:
+            raise KustomizationError(f"unable to parse open API definition from '{path}': "
+                                     f"error converting YAML to JSON: {err.message}", path=source) from None
         except (ValueError, Exception) as err:
             raise KustomizationError(f"unable to parse open API definition from '{path}': {err}",
                                      path=source) from None
-        if not isinstance(api_map, dict):
-            raise KustomizationError(f"unable to parse open API definition from '{path}'", path=source)
+        wrong = _type_error(api_map)
+        if wrong:
+            raise KustomizationError(f"unable to parse open API definition from '{path}': error unmarshaling "
+                                     f"JSON: while decoding JSON: json: cannot unmarshal {wrong}", path=source)
+        if api_map is None:
+            continue
         out = out.merge(_config_from_api_map(api_map))
     return out
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _type_error(api_map: Any) -> str:
+    """encoding/json's first type error decoding `api_map` into the reference's map of names to
+    definitions (a map of objects), or ''."""
+    if api_map is None:
+        return ""
+    if not isinstance(api_map, dict):
+        return f"{_json_type(api_map)} into Go value of type accumulator.nameToApiMap"
+    for value in api_map.values():
+        if value is not None and not isinstance(value, dict):
+            return f"{_json_type(value)} into Go value of type accumulator.OpenAPIDefinition"
+    return ""
 
 
 def _props(api: Any) -> dict[str, Any]:
