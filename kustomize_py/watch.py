@@ -168,18 +168,22 @@ class Watcher:
     `settle` is how long the files must stay unchanged before a run starts (bursts of saves
     coalesce); `interval` is the polling period when watchfiles is not available."""
 
-    def __init__(self, *, interval: float = 0.25, settle: float = 0.1, use_watchfiles: bool | None = None) -> None:
+    def __init__(self, *, interval: float = 0.25, settle: float | None = None,
+                 use_watchfiles: bool | None = None) -> None:
         self.interval = interval
-        self.settle = settle
         self.stop = threading.Event()
         if use_watchfiles is None:
             use_watchfiles = os.environ.get("KPY_WATCH_POLL", "") == "" and _has_watchfiles()
         self.use_watchfiles = use_watchfiles
+        # watchfiles already waits until the events stop (50 ms); polling needs a longer look
+        self.settle = settle if settle is not None else 0.03 if use_watchfiles else 0.1
         self._critical = 0
         self._pending_stop = False
         self._waiting = False
         self._events: Any = None  # the running watchfiles generator, and the roots it watches
         self._roots: list[str] = []
+        self._deps: Deps | None = None
+        self._deps_roots: list[str] = []
         self._fresh = False
 
     @property
@@ -237,19 +241,21 @@ class Watcher:
         return now
 
     def _wait_events(self, deps: Deps) -> bool:
-        """Wait for the next batch of file-system events under the dependencies' directories, or a
-        second; True when the snapshot should be compared: after events, and after the first
-        second of a new watcher (edits made before it started are seen that way). One watcher is
+        """Wait for the next batch of file-system events under the dependencies' directories, or
+        200 ms; True when the snapshot should be compared: after events, and after the first quiet
+        200 ms of a new watcher (edits made before it started are seen that way). One watcher is
         kept while the directories stay the same, so events during a run queue up."""
         import watchfiles
 
-        roots = _watch_roots(deps)
+        if self._deps is not deps:  # worked out once per set of dependencies, not at every wake-up
+            self._deps, self._deps_roots = deps, _watch_roots(deps)
+        roots = self._deps_roots
         if self._events is None or self._roots != roots:
             if self._events is not None:
                 self._events.close()
             self._roots = roots
             self._events = watchfiles.watch(*roots, debounce=50, step=50, stop_event=self.stop,
-                                            rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False)
+                                            rust_timeout=200, yield_on_timeout=True, raise_interrupt=False)
             self._fresh = True
         try:
             events = next(self._events)
