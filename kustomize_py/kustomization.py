@@ -371,12 +371,15 @@ def _go_yaml_v2_bool(loader: Any, node: Any) -> bool:
     return node.value in ("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
 
 
-def _parse(data: bytes, path: str) -> list[Any]:
-    """Parse a kustomization file as the reference does (YAML 1.1 through go-yaml v2, where a
-    repeated key is not an error and the last one wins), unlike resource files."""
-    import yaml as _pyyaml
+_LOADER: Any = None  # the go-yaml v2 loader class, made on first use (never changed afterwards)
 
-    from kustomize_py.errors import YamlError
+
+def _loader_class() -> Any:
+    """PyYAML's (libyaml) safe loader with go-yaml v2's scalar rules; made once per process."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    import yaml as _pyyaml
 
     if TYPE_CHECKING:
         from yaml import SafeLoader as _SafeLoader
@@ -396,6 +399,18 @@ def _parse(data: bytes, path: str) -> list[Any]:
     _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YN, list("yYnN"))
     # go-yaml v2 also reads `1e30` (no dot) as a float, where YAML 1.1 has a string
     _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _GO_FLOAT, list("-+.0123456789"))
+    _LOADER = _Loader
+    return _Loader
+
+
+def _parse(data: bytes, path: str) -> list[Any]:
+    """Parse a kustomization file as the reference does (YAML 1.1 through go-yaml v2, where a
+    repeated key is not an error and the last one wins), unlike resource files."""
+    import yaml as _pyyaml
+
+    from kustomize_py.errors import YamlError
+
+    _Loader = _loader_class()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
