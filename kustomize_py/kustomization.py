@@ -236,6 +236,7 @@ class _Decoder:
             text = _json_key(key)
             canon[key] = text if text in typ.fields else typ.folded.get(text.lower())
         decoded: dict[str, Any] = {}
+        names: dict[Any, str] = {}  # every key's field, once each is known to be one
         for key in sorted(value, key=_json_key):
             field = canon[key]
             if field is None:
@@ -243,12 +244,13 @@ class _Decoder:
                 if not where:  # a top-level key: its line is known (the text stays the reference's)
                     err.locate(field=_json_key(key))
                 raise err
+            names[key] = field
             via, ftyp = typ.fields[field]
             item = self.decode(value[key], ftyp, typ.name, (*where, *via, field))
             if field in decoded:
                 item = _decode_into(decoded[field], item, ftyp)
             decoded[field] = item
-        return {canon[key]: decoded[canon[key]] for key in value}  # the file's order, for messages
+        return {names[key]: decoded[names[key]] for key in value}  # the file's order, for messages
 
 
 # Go's zero values: what encoding/json leaves in a slice element given as null

@@ -91,7 +91,7 @@ def literal_prefix(pattern: str) -> str:
     """The text every full match of `pattern` starts with ("" when unknown)."""
     if "|" in pattern:
         return ""
-    out = []
+    out: list[str] = []
     for ch in pattern:
         if ch in _META:
             if ch in "*?{" and out:

@@ -362,7 +362,9 @@ class TextCache:
         texts: dict[tuple[str, str, str, str], tuple[dict[str, Any], str]] = {}
         out = []
         for obj in objects:
-            meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+            meta = obj.get("metadata")
+            if not isinstance(meta, dict):
+                meta = {}
             key = (str(obj.get("apiVersion")), str(obj.get("kind")), str(meta.get("namespace")), str(meta.get("name")))
             hit = self._texts.get(key)
             text = hit[1] if hit is not None and hit[0] == obj else dump(obj)

@@ -150,7 +150,9 @@ def _check_target(args: argparse.Namespace, secret: dict[str, Any], source: str)
 
     if secret.get("kind") != "Secret":
         return  # seal_secret says what is wrong
-    meta = secret.get("metadata") if isinstance(secret.get("metadata"), dict) else {}
+    meta = secret.get("metadata")
+    if not isinstance(meta, dict):
+        meta = {}
     namespace = meta.get("namespace")
     if args.namespace and namespace and namespace != args.namespace:
         raise SealError(
@@ -253,7 +255,9 @@ def _run_merge(args: argparse.Namespace, public_key: Any) -> int:
             path=target,
             field="metadata.name",
         )
-    secret_meta = secrets[0].get("metadata") if isinstance(secrets[0].get("metadata"), dict) else {}
+    secret_meta = secrets[0].get("metadata")
+    if not isinstance(secret_meta, dict):
+        secret_meta = {}
     for field, value in (("name", name), ("namespace", namespace)):
         own = secret_meta.get(field)
         if own and value and own != value:
@@ -298,12 +302,12 @@ def _run_reencrypt(args: argparse.Namespace) -> int:
             raise SealError("not a directory", path=root)
         certs = {env: sio.load_cert(p, args) for env, p in sio.cert_paths(args).items()}
         jobs = []
-        for path in find_sealed_files(root):
-            env = sealed_environment(path, root)
+        for found in find_sealed_files(root):
+            env = sealed_environment(found, root)
             cert = certs.get(env, certs.get(None))
             if cert is None:
-                raise SealError(f"no certificate for environment {env!r} (use --cert {env}=CERT)", path=str(path))
-            jobs.append((str(path), str(path), cert))
+                raise SealError(f"no certificate for environment {env!r} (use --cert {env}=CERT)", path=str(found))
+            jobs.append((str(found), str(found), cert))
         if args.sealed_secret_file:
             raise SealError("--all rewrites each file in place; -w cannot be used")
     else:

@@ -56,12 +56,14 @@ def policy(root: Path, deployments: list[Any] | None = None) -> list[dict[str, s
         raise KpyError("expected a mapping of environment settings", path=str(root / ".kpy.yaml"),
                        field="environments")
     deps = discover(root) if deployments is None else deployments
-    out = []
+    out: list[dict[str, str]] = []
     for d in deps:
         if d.kind not in ("Application", "ApplicationSet") or d.path is None:
             continue
         env = env_of(d.path, list(envs))
-        rules = envs.get(env) if env else None
+        if not env:
+            continue
+        rules = envs.get(env)
         if not isinstance(rules, dict):
             continue
         actual = {"server": d.server, "cluster": d.server, "namespace": d.namespace, "prune": d.prune,

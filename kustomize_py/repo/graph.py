@@ -166,12 +166,13 @@ def build_graph(root: Path, dirs: list[str] | None = None, *, deployments: list[
     dirs = kustomization_dirs(root) if dirs is None else dirs
     nodes = {d: read_node(root, d) for d in dirs}
     deps = discover(root, config) if deployments is None else deployments
-    deployed = set()
+    deployed: set[str] = set()
     for dep in deps:
-        if dep.local and not matches_any(dep.path, exclude):
-            deployed.add(dep.path)
-            if dep.path not in nodes:
-                nodes[dep.path] = Node(dep.path, prefixes={dep.path}, kustomization=False)
+        path = dep.path
+        if dep.local and path is not None and not matches_any(path, exclude):  # local: path is set
+            deployed.add(path)
+            if path not in nodes:
+                nodes[path] = Node(path, prefixes={path}, kustomization=False)
     included_by: dict[str, set[str]] = {}
     for node in nodes.values():
         for dep in node.dirs:

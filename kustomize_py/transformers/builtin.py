@@ -19,8 +19,10 @@ from kustomize_py.fieldspecs.spec import parse_specs
 
 if TYPE_CHECKING:
     from kustomize_py.pipeline import Accumulator, Target
+    from kustomize_py.resource import Resource
 
-Step = tuple[str, Callable[[], None]]  # (builtin plugin kind, action)
+# (builtin plugin kind, action); an action may return the resources it changed (see run_all)
+Step = tuple[str, Callable[[], "list[Resource] | None"]]
 
 
 def steps(target: Target, ra: Accumulator) -> list[Step]:

@@ -42,7 +42,7 @@ def finish(top: Target, ra: Accumulator) -> list[Resource]:
     sort_options = top.kustomization.fields.get("sortOptions")
     reorder = top.options.reorder  # the deprecated --reorder flag: the kustomization's field wins
     if sort_options is not None:
-        if reorder and top.options.warn:
+        if reorder:
             top.options.warn("Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') and in "
                              "a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.")
         ordered = sort_resources(kept, sort_options)

@@ -32,7 +32,7 @@ def settings(config: dict[str, Any], source: str) -> dict[str, Any]:
             # kubernetesVersion: 1.30 reads as a number; the loader keeps how it was written
             value = getattr(value, "yaml_text", None) or str(value)
             section = {**section, key: value}
-        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+        if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             wanted = "a list of strings" if kind is list else {bool: "true or false", str: "a string"}[kind]
             raise KpyError(f"expected {wanted}", path=source, field=f"validate.{key}")
     return section

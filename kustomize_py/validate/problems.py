@@ -21,6 +21,15 @@ class Problem(FrozenRecord):
 
     __slots__ = _fields = ("source", "document", "api_version", "kind", "namespace", "name", "field", "message")
 
+    source: str
+    document: int
+    api_version: str
+    kind: str
+    namespace: str
+    name: str
+    field: str
+    message: str
+
     def __init__(self, source: str, document: int, api_version: str, kind: str, namespace: str, name: str,
                  field: str, message: str) -> None:
         for f, v in zip(self._fields, (source, document, api_version, kind, namespace, name, field, message)):
