@@ -1,7 +1,8 @@
 """The package type-checks cleanly with mypy (settings in pyproject.toml's [tool.mypy]).
 
-mypy is not a test dependency: without it (or without types-PyYAML) this test skips. Where it is installed, any new type
-error in kustomize_py/ fails here with mypy's own report."""
+mypy and types-PyYAML are in the test extras; without them (a bare environment) this test
+skips. Where they are installed, any new type error in kustomize_py/ fails here with mypy's own
+report."""
 
 from __future__ import annotations
 
