@@ -58,7 +58,7 @@ def watch_build(args: argparse.Namespace, options: dict[str, Any]) -> int:
     directory output are removed (only files this watch wrote). `options` are build()'s keywords
     from the command line."""
     from kustomize_py.output import write_output
-    from kustomize_py.pipeline import build
+    from kustomize_py.pipeline import BuildResult, build
     from kustomize_py.watch import TextCache, WatchCache, loop, object_changes
 
     if args.all_root:
@@ -76,7 +76,7 @@ def watch_build(args: argparse.Namespace, options: dict[str, Any]) -> int:
             result = build(args.path, warn=lambda m: print(m, file=sys.stderr), cache=cache, **options)
             cache.sweep()
             objects = result.objects
-            result._yaml = texts.stream(objects)
+            result = BuildResult(result.resources, result.warnings, yaml=texts.stream(objects))
             if args.output:
                 written = set(write_output(result, args.output))
                 if os.path.isdir(args.output):

@@ -17,6 +17,11 @@ _IMMUTABLE = re.compile(r"field is immutable|immutable field|may not change once
 _NOT_FOUND = re.compile(r"NotFound|not found|the server doesn't have a resource type", re.IGNORECASE)
 
 
+def _write_flags(dry_run: bool, validate: bool) -> list[str]:
+    """The flags `apply` and `replace` share: a server-side dry run, and Validate=false."""
+    return (["--dry-run=server"] if dry_run else []) + ([] if validate else ["--validate=false"])
+
+
 def resource_arg(key: ResourceKey, api_version: str | None = None) -> str:
     """`Deployment.apps` / `ConfigMap`: a kind kubectl resolves without knowing the version; with a
     group's `api_version`, `Kind.version.group`, which kubectl serves at that version."""
@@ -114,13 +119,10 @@ class KubectlBackend(BackendBase):
         key = key_of(obj)
         if replace and self.get(key) is not None:
             return self._replace(key, obj, dry_run=dry_run, force=force, validate=validate)
-        args = ["apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
+        args = ["apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-",
+                *_write_flags(dry_run, validate)]
         if self.force_conflicts:
             args.insert(2, "--force-conflicts")
-        if dry_run:
-            args.append("--dry-run=server")
-        if not validate:
-            args.append("--validate=false")
         proc = self._run(args, stdin=json.dumps(obj))
         if proc.returncode != 0:
             err = self._fail(f"apply {key}", proc)
@@ -140,10 +142,7 @@ class KubectlBackend(BackendBase):
         args = ["replace", f"--field-manager={FIELD_MANAGER}", "-o", "json", "-f", "-"]
         if force and not dry_run:
             args.append("--force")
-        if dry_run:
-            args.append("--dry-run=server")
-        if not validate:
-            args.append("--validate=false")
+        args += _write_flags(dry_run, validate)
         proc = self._run(args, stdin=json.dumps(obj))
         if proc.returncode != 0:
             err = self._fail(f"replace {key}", proc)
