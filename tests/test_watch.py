@@ -457,3 +457,14 @@ def test_text_cache_stream_is_the_builds_yaml_byte_for_byte(tmp_path: Path) -> N
     (overlay / "app.conf").write_text("level=trace\n")
     second = build(overlay)
     assert texts.stream(second.objects) == second.yaml != first.yaml
+
+
+@pytest.mark.parametrize("argv", [["build", ".", "--watch-poll"], ["diff", "x", "--watch-poll"],
+                                  ["sync", "x", "--pause-argocd"], ["sync", "x", "--watch-poll"]])
+def test_watch_only_flags_without_watch_are_refused(argv: list[str], tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    backend = ["--backend", "memory", "--repo", str(tmp_path)] if argv[0] != "build" else []
+    done = subprocess.run([sys.executable, "-m", "kustomize_py", *argv, *backend], cwd=tmp_path,
+                          capture_output=True, text=True, env=env, timeout=30)
+    flag = argv[-1]
+    assert done.returncode == 1 and flag in done.stderr and "add --watch" in done.stderr, done.stderr

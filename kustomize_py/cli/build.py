@@ -115,6 +115,8 @@ def check_flags(args: argparse.Namespace) -> None:
                        f"legal values: [{' '.join(RESTRICTORS)}]")
     if args.reorder is not None and args.reorder not in ("legacy", "none"):
         raise KpyError(f"illegal flag value --reorder {args.reorder}; legal values: [legacy none]")
+    if args.watch_poll and not args.watch:
+        raise KpyError("--watch-poll chooses how --watch notices changes; add --watch")
 
 
 def run(args: argparse.Namespace) -> int:

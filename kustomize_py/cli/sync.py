@@ -139,10 +139,12 @@ def run(args: argparse.Namespace) -> int:
         return watch_app(args, root, backend,
                          lambda: sync_once(args, root, backend, progress_printer(args.format)),
                          lambda result: print_report(result, args.format))
-    if getattr(args, "pause_argocd", False):
-        from kustomize_py.errors import KpyError
+    for flag in ("pause_argocd", "watch_poll"):
+        if getattr(args, flag, False):
+            from kustomize_py.errors import KpyError
 
-        raise KpyError("--pause-argocd pauses Argo CD while a --watch runs; add --watch")
+            name = "--" + flag.replace("_", "-")
+            raise KpyError(f"{name} only applies while a --watch runs; add --watch")
     if args.command == "sync":
         return _sync(args, root, backend)
     if args.command == "diff":
