@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFAULT_NS = "default"
+_EMPTY: dict[str, Any] = {}  # never written
 CLUSTER_NS = "_non_namespaceable_"
 
 
@@ -61,7 +62,7 @@ class ResId(namedtuple("ResId", ("group", "version", "kind", "name", "namespace"
 
     def key(self) -> tuple[str, str, str, str, str]:
         """Identity used for equality: namespaces compared as the reference does ('' == default)."""
-        return (self.group, self.version, self.kind, self.name, self.effective_namespace)
+        return _key(self)
 
     def gvk_string(self) -> str:
         return f"{self.kind or '[noKind]'}.{self.version or '[noVer]'}.{self.group or '[noGrp]'}"
@@ -70,10 +71,31 @@ class ResId(namedtuple("ResId", ("group", "version", "kind", "name", "namespace"
         return f"{self.gvk_string()}/{self.name or '[noName]'}.{self.namespace or '[noNs]'}"
 
 
+def _key(rid: tuple[str, str, str, str, str]) -> tuple[str, str, str, str, str]:
+    """ResId.key without its property calls (it runs for every resource at every reindex)."""
+    group, version, kind, name, namespace = rid
+    api = f"{group}/{version}" if group else version
+    if (api, kind) in _cluster_scoped():
+        return (group, version, kind, name, CLUSTER_NS)
+    return (group, version, kind, name, namespace or DEFAULT_NS)
+
+
 def id_of(obj: dict[str, Any]) -> ResId:
     meta = obj.get("metadata") or {}
-    group, version = split_api_version(_str(obj.get("apiVersion")))
-    return ResId(group, version, _str(obj.get("kind")), _str(meta.get("name")), _str(meta.get("namespace")))
+    return _id(obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace"))
+
+
+_new_tuple = tuple.__new__
+
+
+def _id(api: Any, kind: Any, name: Any, namespace: Any) -> ResId:
+    group, version = split_api_version(_str(api))
+    # tuple.__new__ directly: the namedtuple's own __new__ is a Python function
+    return _new_tuple(ResId, (group, version, _str(kind), _str(name), _str(namespace)))
+
+
+# Field values a cached id may be checked against by identity: immutable ones.
+_IMMUTABLE = frozenset((str, int, float, bool, type(None)))
 
 
 def _str(v: Any) -> str:
@@ -98,7 +120,7 @@ class Resource:
 
     __slots__ = ("obj", "source", "prev", "prefixes", "suffixes", "needs_hash", "behavior", "origin",
                  "transformations", "refvar_names", "allow_name_change", "allow_kind_change",
-                 "touched_annotations", "original")
+                 "touched_annotations", "original", "_id_cache")
 
     def __init__(self, obj: dict[str, Any], source: str | None = None,
                  prev: list[tuple[str, str, str]] | None = None, prefixes: list[str] | None = None,
@@ -120,6 +142,7 @@ class Resource:
         self.allow_name_change = allow_name_change
         self.allow_kind_change = allow_kind_change
         self.touched_annotations = touched_annotations
+        self._id_cache: tuple[Any, ...] | None = None
         # (name, namespace) as read from its source file
         self.original: tuple[str, str] | None = (self.name, self.namespace) if original is None else original
 
@@ -141,7 +164,29 @@ class Resource:
 
     @property
     def id(self) -> ResId:
-        return id_of(self.obj)
+        return self._cached_id()[4]
+
+    def id_key(self) -> tuple[str, str, str, str, str]:
+        """`self.id.key()`, cached with the id."""
+        return self._cached_id()[5]
+
+    def _cached_id(self) -> tuple[Any, ...]:
+        """(apiVersion, kind, name, namespace values, ResId, key). The id is read often (every
+        index update) and changed rarely, by anything that edits the object: instead of being
+        told of changes, the cache checks the four values it was made from by identity, which is
+        safe for immutable values (a new value is a new object or an equal one)."""
+        obj = self.obj
+        meta = obj.get("metadata") or _EMPTY
+        api, kind, name, ns = obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace")
+        c = self._id_cache
+        if c is not None and c[0] is api and c[1] is kind and c[2] is name and c[3] is ns:
+            return c
+        rid = _id(api, kind, name, ns)
+        c = (api, kind, name, ns, rid, _key(rid))
+        if (api.__class__ in _IMMUTABLE and kind.__class__ in _IMMUTABLE and name.__class__ in _IMMUTABLE
+                and ns.__class__ in _IMMUTABLE):
+            self._id_cache = c
+        return c
 
     @property
     def kind(self) -> str:

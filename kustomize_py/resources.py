@@ -119,7 +119,7 @@ class ResourceList:
         return len(self.items)
 
     def append(self, res: Resource) -> None:
-        key = res.id.key()
+        key = res.id_key()
         if key in self._keys:
             raise ResourceError(f"may not add resource with an already registered id: {res.id}")
         if work.counts is not None:
@@ -142,9 +142,23 @@ class ResourceList:
         it or raises the same error as before."""
         if changed is not None and self._update(changed):
             return
+        if changed is None and self._unchanged():
+            self._lookup = None  # as the rebuild would: values the lookup files may have changed
+            return
         items = [r for r in self.items if r.obj]
         self.items, self._keys, self._key_of, self._lookup = [], {}, {}, None
         self.append_all(items)
+
+    def _unchanged(self) -> bool:
+        """True when no resource was emptied or took another id: a rebuild would make the same
+        id index (most transformers change no id; ids are cached, so this check is cheap)."""
+        key_of = self._key_of
+        for res in self.items:
+            if not res.obj or key_of.get(id(res)) != res.id_key():
+                return False
+        if work.counts is not None:
+            work.add("indexed", len(self.items))
+        return True
 
     def _update(self, changed: Iterable[Resource]) -> bool:
         """Update the entries of `changed`; False when only a full rebuild will do."""
@@ -155,7 +169,7 @@ class ResourceList:
                 return False
             if work.counts is not None:
                 work.add("indexed")
-            new = res.id.key()
+            new = res.id_key()
             if new != old:
                 moved.append((res, old, new))
             elif self._lookup is not None:
@@ -183,7 +197,7 @@ class ResourceList:
         key = self._key_of.pop(id(old))
         del self._keys[key]
         lookup.remove(old)
-        new_key = new.id.key()
+        new_key = new.id_key()
         if new_key in self._keys:  # as replace_items would: the full rebuild raises it
             self.items[index] = new
             self.replace_items(list(self.items))

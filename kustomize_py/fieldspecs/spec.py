@@ -47,8 +47,8 @@ def split_path(path: str) -> list[str]:
 class FieldSpec(FrozenRecord):
     """Where a transformer acts: a path inside objects of a group/version/kind (empty = any)."""
 
-    __slots__ = ("path", "group", "version", "kind", "create", "parts")
-    _fields = ("path", "group", "version", "kind", "create")  # `parts` is derived from `path`
+    __slots__ = ("path", "group", "version", "kind", "create", "parts", "plain")
+    _fields = ("path", "group", "version", "kind", "create")  # `parts`, `plain` derive from `path`
 
     path: str
     group: str
@@ -65,7 +65,10 @@ class FieldSpec(FrozenRecord):
         set_(self, "version", version)
         set_(self, "kind", kind)
         set_(self, "create", create)
-        set_(self, "parts", _parts(path))
+        parts = _parts(path)
+        set_(self, "parts", parts)
+        # how many leading steps are plain field names (no `[]`, not empty)
+        set_(self, "plain", next((i for i, p in enumerate(parts) if not p or p.endswith("[]")), len(parts)))
 
     def matches(self, group: str, version: str, kind: str) -> bool:
         return (
@@ -84,7 +87,31 @@ class FieldSpec(FrozenRecord):
 
     def apply(self, obj: dict[str, Any], setter: Setter, create_kind: str | None = None) -> None:
         """Call `setter(parent, key)` for every field this spec reaches in `obj`."""
-        _walk(obj, self.parts, 0, setter, self.create and create_kind is not None, create_kind, None, None)
+        create = self.create and create_kind is not None
+        parts = self.parts
+        last = len(parts) - 1
+        node: Any = obj
+        parent: Any = None
+        key: Any = None
+        # Down the plain steps through mappings in a loop (the common case, ~4x faster than the
+        # recursion); a list, a `[]` or empty step, or a non-mapping goes on in `_walk` from there.
+        i = 0
+        for i in range(self.plain):
+            if node.__class__ is not dict:
+                break
+            name = parts[i]
+            if create:
+                if node.get(name) is None:
+                    node[name] = ("" if create_kind == SCALAR else {}) if i == last else {}
+            elif name not in node:
+                return
+            parent, key, node = node, name, node[name]
+        else:
+            i = self.plain
+            if i > last:
+                setter(parent, key)
+                return
+        _walk(node, parts, i, setter, create, create_kind, parent, key)
 
 
 def _walk(node: Any, parts: tuple[str, ...], i: int, setter: Setter, create: bool,
