@@ -116,34 +116,38 @@ class FieldSpec(FrozenRecord):
 
 def _walk(node: Any, parts: tuple[str, ...], i: int, setter: Setter, create: bool,
           create_kind: str | None, parent: Any, key: Any) -> None:
-    if i == len(parts):
-        setter(parent, key)
-        return
-    if node is None:
-        return
-    if isinstance(node, list):
-        for idx, item in enumerate(node):
-            _walk(item, parts, i, setter, create, create_kind, node, idx)
-        return
-    if not isinstance(node, dict):
-        raise TransformerError("expected sequence or mapping node", field="/".join(parts))
-    name = parts[i]
-    is_seq = name.endswith("[]")
-    if is_seq:
-        name = name[:-2]
-    if not name:
-        raise TransformerError("cannot set or create an empty field name", field="/".join(parts))
-    if not create or is_seq:
-        if name not in node:
+    # A loop down mappings, recursing only into list items.
+    n = len(parts)
+    while True:
+        if i == n:
+            setter(parent, key)
             return
-        if is_seq and node[name] is None:
-            # the reference turns a null it walks through as a list into an empty one:
-            # `containers:` with nothing prints `containers: []` once images are set
-            node[name] = []
-    elif node.get(name) is None:
-        last = i == len(parts) - 1
-        node[name] = ("" if create_kind == SCALAR else {}) if last else {}
-    _walk(node[name], parts, i + 1, setter, create, create_kind, node, name)
+        if node is None:
+            return
+        if isinstance(node, list):
+            for idx, item in enumerate(node):
+                _walk(item, parts, i, setter, create, create_kind, node, idx)
+            return
+        if not isinstance(node, dict):
+            raise TransformerError("expected sequence or mapping node", field="/".join(parts))
+        name = parts[i]
+        is_seq = name.endswith("[]")
+        if is_seq:
+            name = name[:-2]
+        if not name:
+            raise TransformerError("cannot set or create an empty field name", field="/".join(parts))
+        if not create or is_seq:
+            if name not in node:
+                return
+            if is_seq and node[name] is None:
+                # the reference turns a null it walks through as a list into an empty one:
+                # `containers:` with nothing prints `containers: []` once images are set
+                node[name] = []
+        elif node.get(name) is None:
+            last = i == n - 1
+            node[name] = ("" if create_kind == SCALAR else {}) if last else {}
+        parent, key, node = node, name, node[name]
+        i += 1
 
 
 def parse_specs(items: Iterable[Any], source: str = "<builtin>") -> list[FieldSpec]:
