@@ -233,16 +233,19 @@ class Resource:
         self.touched_annotations = True
 
     def prev_ids(self) -> list[ResId]:
+        if not self.prev:
+            return []
         group, version = split_api_version(self.api_version)
-        out = []
-        for kind, name, ns in self.prev:
-            out.append(ResId(group, version, kind, name, "" if ns == CLUSTER_NS else ns))
-        return out
+        return [_new_tuple(ResId, (group, version, kind, name, "" if ns == CLUSTER_NS else ns))
+                for kind, name, ns in self.prev]
 
     def org_id(self) -> ResId:
         """The id the resource had when it was first read (before any rename)."""
-        prev = self.prev_ids()
-        return prev[0] if prev else self.id
+        if not self.prev:
+            return self.id
+        group, version = split_api_version(self.api_version)
+        kind, name, ns = self.prev[0]
+        return _new_tuple(ResId, (group, version, kind, name, "" if ns == CLUSTER_NS else ns))
 
     def all_ids(self) -> list[ResId]:
         return [*self.prev_ids(), self.id]

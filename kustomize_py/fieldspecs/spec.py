@@ -150,6 +150,21 @@ def _walk(node: Any, parts: tuple[str, ...], i: int, setter: Setter, create: boo
         i += 1
 
 
+def by_kind(specs: Iterable[FieldSpec]) -> Callable[[str, str, str], tuple[FieldSpec, ...]]:
+    """(group, version, kind) -> the specs matching it, in order; worked out once per kind (a
+    transformer asks for every resource, and a build has few kinds)."""
+    specs = tuple(specs)
+    cache: dict[tuple[str, str, str], tuple[FieldSpec, ...]] = {}
+
+    def get(group: str, version: str, kind: str) -> tuple[FieldSpec, ...]:
+        found = cache.get((group, version, kind))
+        if found is None:
+            found = cache[(group, version, kind)] = tuple(s for s in specs if s.matches(group, version, kind))
+        return found
+
+    return get
+
+
 def parse_specs(items: Iterable[Any], source: str = "<builtin>") -> list[FieldSpec]:
     """FieldSpecs from the YAML form (`path`, `group`, `version`, `kind`, `create`)."""
     out = []

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.resource import Resource, split_api_version
+from kustomize_py.fieldspecs.spec import by_kind
+from kustomize_py.resource import Resource
 
 _FIELDS = ("containers", "initContainers")
 
@@ -111,14 +112,14 @@ def set_images(resources: list[Resource], spec: dict[str, Any], specs: list[Fiel
             if out is not None:
                 parent[key] = out
 
+    matching = by_kind(specs)
     for res in resources:
-        if res.kind == "CustomResourceDefinition":
+        rid = res.id
+        if rid.kind == "CustomResourceDefinition":
             continue
         _legacy_walk(res.obj, update)
-        group, version = split_api_version(res.api_version)
-        for fs in specs:
-            if fs.matches(group, version, res.kind):
-                fs.apply(res.obj, update, None)
+        for fs in matching(rid.group, rid.version, rid.kind):
+            fs.apply(res.obj, update, None)
 
 
 def _legacy_walk(node: Any, update: Any) -> None:
@@ -144,8 +145,10 @@ def set_image_list(resources: list[Resource], images: list[dict[str, Any]], spec
     which fields an entry visits (and how often) does not depend on their values. For each field
     the entries that may match its value are looked up (`_EntryIndex`), not tried one by one."""
     index = _EntryIndex(images)
+    matching = by_kind(specs)
     for res in resources:
-        if res.kind == "CustomResourceDefinition":
+        rid = res.id
+        if rid.kind == "CustomResourceDefinition":
             continue
         visits: dict[tuple[int, Any], list[Any]] = {}
 
@@ -157,10 +160,8 @@ def set_image_list(resources: list[Resource], images: list[dict[str, Any]], spec
                 seen[2] += 1
 
         _legacy_walk(res.obj, visit)
-        group, version = split_api_version(res.api_version)
-        for fs in specs:
-            if fs.matches(group, version, res.kind):
-                fs.apply(res.obj, visit, None)
+        for fs in matching(rid.group, rid.version, rid.kind):
+            fs.apply(res.obj, visit, None)
         for parent, key, times in visits.values():
             value = parent.get(key) if isinstance(parent, dict) else None
             if isinstance(value, str):

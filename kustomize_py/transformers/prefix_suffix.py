@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.fieldspecs.spec import SCALAR
+from kustomize_py.fieldspecs.spec import SCALAR, by_kind
 from kustomize_py.resource import Resource
 from kustomize_py.yaml.scalars import text_of
 
@@ -30,13 +30,12 @@ def add_affix(resources: list[Resource], specs: list[FieldSpec], *, prefix: str 
         # The affix joins the scalar's text: `name: 007` becomes "p-007".
         parent[key] = prefix + (value if isinstance(value, str) else text_of(value)) + suffix
 
+    matching = by_kind(specs)
     for res in resources:
         org = res.org_id()
         if _skipped(org.group, org.kind):
             continue
-        for spec in specs:
-            if not spec.matches(org.group, org.version, org.kind):
-                continue
+        for spec in matching(org.group, org.version, org.kind):
             if spec.path == "metadata/name":
                 if prefix:
                     res.prefixes.append(prefix)
