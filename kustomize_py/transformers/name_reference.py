@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 from kustomize_py.errors import TransformerError
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.resource import CLUSTER_NS, ResId, Resource
+from kustomize_py.fieldspecs.spec import PathSet
+from kustomize_py.resource import CLUSTER_NS, DEFAULT_NS, ResId, Resource
 from kustomize_py.yaml.scalars import text_of
 
 
@@ -28,10 +29,14 @@ class _Info:
         self.res = res
         self.cur = res.id
         self.prev = res.prev_ids()
-        self.cluster = self.cur.cluster_scoped
-        self.cur_ns = self.cur.effective_namespace
-        org = self.prev[0] if self.prev else self.cur
-        self.org_ns = org.effective_namespace
+        self.cluster = cluster = self.cur.cluster_scoped
+        self.cur_ns = res.id_key()[4]  # the effective namespace
+        if not self.prev:
+            self.org_ns = self.cur_ns
+        elif self.prev[0].kind == self.cur.kind:
+            self.org_ns = CLUSTER_NS if cluster else self.prev[0].namespace or DEFAULT_NS
+        else:
+            self.org_ns = self.prev[0].effective_namespace
         self.raw_ns = self.cur.namespace
         self.name = self.cur.name
         self.kind = self.cur.kind
@@ -78,19 +83,29 @@ def fix_references(resources: list[Resource], config: Any) -> None:
     ctx = _Context(by_prev_name, org_ns_by_cur, org_ns_by_raw)
     # Which (target, field spec) pairs apply depends only on the referrer's original
     # group/version/kind: worked out once per kind, not once per resource.
-    plans: dict[tuple[str, str, str], list[tuple[tuple[str, str, str], FieldSpec]]] = {}
+    plans: dict[tuple[str, str, str], tuple[list[tuple[tuple[str, str, str], FieldSpec]], PathSet]] = {}
     walkers: dict[str, FieldSpec] = {}
     for info in infos:
         org = info.prev[0] if info.prev else info.cur
         gvk = (org.group, org.version, org.kind)
-        plan = plans.get(gvk)
-        if plan is None:
-            plan = plans[gvk] = [
-                ((ref["group"], ref["version"], ref["kind"]), walkers.setdefault(spec.path, FieldSpec(spec.path)))
-                for ref in backrefs for spec in ref["fieldSpecs"]
-                if _selected(org, spec.group, spec.version, spec.kind)]
-        if plan:
-            fixer = _Fixer(ctx, info)
+        found = plans.get(gvk)
+        if found is None:
+            plan = [((ref["group"], ref["version"], ref["kind"]), walkers.setdefault(spec.path, FieldSpec(spec.path)))
+                    for ref in backrefs for spec in ref["fieldSpecs"]
+                    if _selected(org, spec.group, spec.version, spec.kind)]
+            found = plans[gvk] = (plan, PathSet(walker for _, walker in plan))
+        plan, paths = found
+        if not plan:
+            continue
+        fixer = _Fixer(ctx, info)
+        if paths.usable:
+            # only the walks that get somewhere (the others would do nothing)
+            if info.kind == "RoleBinding":
+                _role_binding_namespaces(info)  # may fail, as the first walk would have
+            reaching = paths.reaching(info.res.obj)
+            for index in sorted(reaching):
+                fixer.apply(*plan[index])
+        else:
             for target, walker in plan:
                 fixer.apply(target, walker)
 
