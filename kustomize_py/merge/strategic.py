@@ -39,10 +39,39 @@ def strategic_merge(base: dict[str, Any], patch: dict[str, Any], schema: SchemaI
     does that after the merge).
     """
     walker = _Walker(SchemaIndex.builtin() if schema is None else schema, source)
-    result = walker.walk([copy.deepcopy(base), copy.deepcopy(patch)], None, [])
+    result = walker.walk([_deep_copy(base, {}), _deep_copy(patch, {})], None, [])
     if not isinstance(result, dict) or not result:
         return None  # kustomize drops a resource that became nil or empty
     return result
+
+
+_ATOMS = frozenset((str, int, float, bool, type(None)))
+
+
+def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
+    """copy.deepcopy(value, memo), ~4x faster on parsed YAML: plain dicts and lists are copied
+    here (shared ones stay shared), plain scalars kept, anything else left to copy.deepcopy."""
+    cls = value.__class__
+    if cls in _ATOMS:
+        return value
+    if cls is dict:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        out = memo[id(value)] = {}
+        for k, v in value.items():
+            out[k if k.__class__ in _ATOMS else copy.deepcopy(k, memo)] = (
+                v if v.__class__ in _ATOMS else _deep_copy(v, memo))
+        return out
+    if cls is list:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        out_list = memo[id(value)] = []
+        for v in value:
+            out_list.append(v if v.__class__ in _ATOMS else _deep_copy(v, memo))
+        return out_list
+    return copy.deepcopy(value, memo)
 
 
 def is_json6902(text_or_data: Any) -> bool:

@@ -124,12 +124,16 @@ def set_images(resources: list[Resource], spec: dict[str, Any], specs: list[Fiel
 
 def _legacy_walk(node: Any, update: Any) -> None:
     """Every `containers`/`initContainers` list anywhere in the object gets its images updated."""
-    # (no call for a scalar: most values are scalars)
+    # (lists are walked here, not in a call of their own, and scalars not at all: most values are)
     if isinstance(node, dict):
         for key, value in node.items():
-            if isinstance(value, (dict, list)):
+            if isinstance(value, dict):
                 _legacy_walk(value, update)
-                if key in _FIELDS and isinstance(value, list):
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, (dict, list)):
+                        _legacy_walk(item, update)
+                if key in _FIELDS:
                     for item in value:
                         if isinstance(item, dict) and "image" in item:
                             update(item, "image")
