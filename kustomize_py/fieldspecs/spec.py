@@ -56,6 +56,7 @@ class FieldSpec(FrozenRecord):
     kind: str
     create: bool
     parts: tuple[str, ...]
+    plain: int
 
     def __init__(self, path: str, group: str = "", version: str = "", kind: str = "",
                  create: bool = False) -> None:
@@ -188,21 +189,29 @@ def _plain_steps(parts: tuple[str, ...]) -> int:
 
 def _reach(node: Any, trie: tuple[dict[str, Any], list[int], list[int]], out: set[int]) -> None:
     """`_walk` for every spec of a trie node at once, noting the specs that get somewhere."""
-    children, ends, _ = trie
-    if ends:
-        out.update(ends)  # at the end of a path the setter is called, whatever is there
-    if not children or node is None:
+    while True:  # a loop down mappings, recursing where the trie or the data branches
+        children, ends, _ = trie
+        if ends:
+            out.update(ends)  # at the end of a path the setter is called, whatever is there
+        if not children or node is None:
+            return
+        if isinstance(node, list):
+            for item in node:
+                _reach(item, trie, out)
+        elif isinstance(node, dict):
+            if len(children) == 1:
+                for name, sub in children.items():
+                    if name not in node:
+                        return
+                    node, trie = node[name], sub
+                continue
+            for name, sub in children.items():
+                if name in node:
+                    _reach(node[name], sub, out)
+        else:
+            for sub in children.values():
+                out.update(sub[2])  # their walks raise here
         return
-    if isinstance(node, list):
-        for item in node:
-            _reach(item, trie, out)
-    elif isinstance(node, dict):
-        for name, sub in children.items():
-            if name in node:
-                _reach(node[name], sub, out)
-    else:
-        for sub in children.values():
-            out.update(sub[2])  # their walks raise here
 
 
 def by_kind(specs: Iterable[FieldSpec]) -> Callable[[str, str, str], tuple[FieldSpec, ...]]:
