@@ -33,7 +33,8 @@ class TransformerConfig(Record):
 
     def merge(self, other: TransformerConfig) -> TransformerConfig:
         if not self.specs and not self.name_reference:  # the usual first merge: nothing to dedupe
-            return TransformerConfig(dict(other.specs), [dict(r) for r in other.name_reference])
+            # (its entries shared, not copied: a merge copies an entry before changing it)
+            return TransformerConfig(dict(other.specs), list(other.name_reference))
         if other.specs == self.specs and other.name_reference == self.name_reference:
             # A base's config is usually the defaults, as is its overlay's: merging adds nothing
             # (configs are never changed in place, so the same one can be shared).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ def split_path(path: str) -> list[str]:
 class FieldSpec(FrozenRecord):
     """Where a transformer acts: a path inside objects of a group/version/kind (empty = any)."""
 
-    __slots__ = ("path", "group", "version", "kind", "create", "parts", "plain")
-    _fields = ("path", "group", "version", "kind", "create")  # `parts`, `plain` derive from `path`
+    __slots__ = ("path", "group", "version", "kind", "create", "parts", "plain", "key")
+    _fields = ("path", "group", "version", "kind", "create")  # the others derive from these
 
     path: str
     group: str
@@ -57,6 +58,7 @@ class FieldSpec(FrozenRecord):
     create: bool
     parts: tuple[str, ...]
     plain: int
+    key: tuple[str, str, str, str, bool]  # the fields' values, for memo keys
 
     def __init__(self, path: str, group: str = "", version: str = "", kind: str = "",
                  create: bool = False) -> None:
@@ -70,6 +72,7 @@ class FieldSpec(FrozenRecord):
         set_(self, "parts", parts)
         # how many leading steps are plain field names (no `[]`, not empty)
         set_(self, "plain", _plain_steps(parts))
+        set_(self, "key", (path, group, version, kind, create))
 
     def matches(self, group: str, version: str, kind: str) -> bool:
         return (
@@ -214,11 +217,24 @@ def _reach(node: Any, trie: tuple[dict[str, Any], list[int], list[int]], out: se
         return
 
 
+_KEY = attrgetter("key")
+# Spec lists seen (by their specs' values) -> what was worked out for them. Kustomization
+# directories mostly share their configuration: with 1,000 of them the same lists come back.
+_BY_KIND: dict[tuple[Any, ...], dict[tuple[str, str, str], tuple[FieldSpec, ...]]] = {}
+_MERGED: dict[tuple[Any, ...], tuple[FieldSpec, ...]] = {}
+_MEMO_SIZE = 256
+
+
 def by_kind(specs: Iterable[FieldSpec]) -> Callable[[str, str, str], tuple[FieldSpec, ...]]:
     """(group, version, kind) -> the specs matching it, in order; worked out once per kind (a
-    transformer asks for every resource, and a build has few kinds)."""
+    transformer asks for every resource, and a build has few kinds) and spec list."""
     specs = tuple(specs)
-    cache: dict[tuple[str, str, str], tuple[FieldSpec, ...]] = {}
+    key = tuple(map(_KEY, specs))
+    cache = _BY_KIND.get(key)
+    if cache is None:
+        if len(_BY_KIND) >= _MEMO_SIZE:
+            _BY_KIND.clear()
+        cache = _BY_KIND[key] = {}
 
     def get(group: str, version: str, kind: str) -> tuple[FieldSpec, ...]:
         found = cache.get((group, version, kind))
@@ -249,6 +265,17 @@ def parse_specs(items: Iterable[Any], source: str = "<builtin>") -> list[FieldSp
 
 def merge_specs(base: list[FieldSpec], extra: Iterable[FieldSpec]) -> list[FieldSpec]:
     """Add specs not already present; the reference rejects the same spec with a different `create`."""
+    extra = tuple(extra)
+    key = (tuple(map(_KEY, base)), tuple(map(_KEY, extra)))
+    found = _MERGED.get(key)
+    if found is None:
+        if len(_MERGED) >= _MEMO_SIZE:
+            _MERGED.clear()
+        found = _MERGED[key] = tuple(_merge_specs(base, extra))
+    return list(found)
+
+
+def _merge_specs(base: list[FieldSpec], extra: tuple[FieldSpec, ...]) -> list[FieldSpec]:
     out = list(base)
     by_path: dict[str, list[FieldSpec]] = {}  # only specs with the same path can be the same spec
     for spec in out:
