@@ -144,7 +144,10 @@ class Resource:
         self.touched_annotations = touched_annotations
         self._id_cache: tuple[Any, ...] | None = None
         # (name, namespace) as read from its source file
-        self.original: tuple[str, str] | None = (self.name, self.namespace) if original is None else original
+        if original is None:
+            meta = obj.get("metadata") or _EMPTY
+            original = (_str(meta.get("name")), _str(meta.get("namespace")))
+        self.original: tuple[str, str] | None = original
 
     def __repr__(self) -> str:
         return f"Resource({self.obj!r}, source={self.source!r})"

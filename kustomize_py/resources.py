@@ -22,8 +22,10 @@ def from_documents(docs: list[Any], source: str, data: str | bytes | None = None
         # `functionConfig`: the items are the resources and the function config is dropped.
         queue = list(queue[0].get("items") or [])
     out: list[Resource] = []
-    while queue:
-        doc = queue.pop(0)
+    i = 0
+    while i < len(queue):  # (a list's items are queued at the end)
+        doc = queue[i]
+        i += 1
         if doc is None or doc == {}:
             continue
         _validate(doc, source)
@@ -69,8 +71,8 @@ def _validate(doc: Any, source: str) -> None:
     meta = doc.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise ResourceError("metadata must be a mapping", path=source, field="metadata")
-    for field in ("labels", "annotations"):
-        value = (meta or {}).get(field)
+    for field in ("labels", "annotations") if meta else ():
+        value = meta.get(field)
         if value is not None and value != [] and not isinstance(value, dict):
             raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
                                 path=source, field=f"metadata.{field}")
