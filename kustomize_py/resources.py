@@ -71,11 +71,12 @@ def _validate(doc: Any, source: str) -> None:
     meta = doc.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise ResourceError("metadata must be a mapping", path=source, field="metadata")
-    for field in ("labels", "annotations") if meta else ():
-        value = meta.get(field)
-        if value is not None and value != [] and not isinstance(value, dict):
-            raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
-                                path=source, field=f"metadata.{field}")
+    if meta:
+        for field in ("labels", "annotations"):
+            value = meta.get(field)
+            if value is not None and value != [] and not isinstance(value, dict):
+                raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
+                                    path=source, field=f"metadata.{field}")
     name = (meta or {}).get("name")
     # The reference checks the name's text: `name: 0` or `name: false` is a name, `name: ""` is not.
     if not name and not isinstance(name, (int, float)) and not (isinstance(kind, str) and kind.endswith("List")):

@@ -158,12 +158,21 @@ class _Walker:
     # -- generic walk (walk.Walker.Walk) ---------------------------------------------------------
 
     def walk(self, sources: list[Any], schema: FieldSchema | None, path: list[str]) -> Any:
-        schema = self.get_schema(sources, schema)
-        first = next((s for s in sources if not _is_null(s)), _MISSING)
-        kind = "MappingNode" if first is _MISSING else _kind_name(first)
+        if schema is None:
+            schema = self.get_schema(sources, schema)
+        # the first non-null source's kind; every other non-null one must have it (inlined: a
+        # patch walks every node of the resource)
+        kind = None
         for s in sources:
-            if not _is_null(s) and _kind_name(s) != kind:
-                raise self.error(f"wrong node kind: expected {kind} but got {_kind_name(s)}", path)
+            if s is _MISSING or s is None or s is _KEEP_NULL or s is _BLANK:
+                continue
+            this = "MappingNode" if isinstance(s, dict) else "SequenceNode" if isinstance(s, list) else "ScalarNode"
+            if kind is None:
+                kind = this
+            elif this != kind:
+                raise self.error(f"wrong node kind: expected {kind} but got {this}", path)
+        if kind is None:
+            kind = "MappingNode"
         if kind == "MappingNode":
             return self.walk_map(sources, schema, path)
         if kind == "SequenceNode":
@@ -196,11 +205,14 @@ class _Walker:
         for s in sources:
             if isinstance(s, dict):
                 names.update(s)
+        blanks = [getattr(src, "blank", ()) for src in sources]
+        if not any(blanks):
+            blanks = []
         for name in sorted(names, key=str):
             sub = schema.field(str(name)) if schema is not None else None
             values = [s.get(name, _MISSING) if isinstance(s, dict) else _MISSING for s in sources]
-            for i, src in enumerate(sources):
-                if name in getattr(src, "blank", ()) and (values[i] is None or values[i] == ""):
+            for i, blank in enumerate(blanks):
+                if name in blank and (values[i] is None or values[i] == ""):
                     values[i] = _BLANK if i == 0 else None  # a blank in the patch deletes
             val = self.walk(values, sub, path + [str(name)])
             if isinstance(dest, dict):
