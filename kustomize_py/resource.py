@@ -231,8 +231,9 @@ class Resource:
 
     def store_previous_id(self) -> None:
         """Remember the current kind/name/namespace before a transformer changes them."""
-        cur = self.id
-        self.prev.append((cur.kind, cur.name, cur.effective_namespace))
+        cached = self._cached_id()
+        cur, key = cached[4], cached[5]
+        self.prev.append((cur.kind, cur.name, key[4]))  # key[4]: the effective namespace
         self.touched_annotations = True
 
     def prev_ids(self) -> list[ResId]:

@@ -15,8 +15,12 @@ from kustomize_py.yaml.scalars import text_of
 _SKIP = (("", "CustomResourceDefinition"), ("apiregistration.k8s.io", "APIService"), ("", "Namespace"))
 
 
+_SKIP_GROUP = {k: g for g, k in _SKIP}  # (each kind once)
+
+
 def _skipped(group: str, kind: str) -> bool:
-    return any(kind == k and (not g or g == group) for g, k in _SKIP)
+    g = _SKIP_GROUP.get(kind)
+    return g is not None and (not g or g == group)
 
 
 def add_affix(resources: list[Resource], specs: list[FieldSpec], *, prefix: str = "", suffix: str = "") -> None:
