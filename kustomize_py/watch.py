@@ -189,7 +189,7 @@ class Watcher:
             use_watchfiles = os.environ.get("KPY_WATCH_POLL", "") == "" and _has_watchfiles()
         self.use_watchfiles = use_watchfiles
         # watchfiles already waits until the events stop (50 ms); polling needs a longer look
-        self.settle = settle if settle is not None else 0.03 if use_watchfiles else 0.1
+        self.settle = settle if settle is not None else 0.01 if use_watchfiles else 0.1
         self._critical = 0
         self._pending_stop = False
         self._waiting = False

@@ -106,16 +106,17 @@ def test_one_edited_object_is_the_only_one_transformed_again(tmp_path: Path) -> 
                                                 "labels:\n- pairs: {team: a}\n  includeSelectors: true\n")
     cache = WatchCache()
     _outcome(overlay, cache)
-    assert cache.passes.last == (0, 20)
+    # two steps reuse results: the overlay's transformers, then name references (each 20 objects)
+    assert cache.passes.last == (0, 40)
     (base / "cm3.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm3\ndata:\n  i: 'three'\n")
     built = _outcome(overlay, cache)
-    assert cache.passes.last == (19, 1)
+    assert cache.passes.last == (38, 2)
     assert built == _outcome(overlay)
     assert "i: three" in built and "name: p-cm3" in built
     # an edit of the kustomization itself runs the whole pass again
     (overlay / "kustomization.yaml").write_text("resources:\n- ../base\nnamePrefix: q-\nnamespace: prod\n")
     built = _outcome(overlay, cache)
-    assert cache.passes.last == (0, 20)
+    assert cache.passes.last == (0, 40)
     assert built == _outcome(overlay)
 
 
@@ -155,3 +156,19 @@ def test_conformance_trees_rebuild_like_fresh_builds_after_each_edit(tmp_path: P
         checked += 1
         reused += counts["reused"]
     assert checked > 50 and reused > 0, json.dumps({"checked": checked, "reused": reused})
+
+
+def test_a_generator_edit_renames_the_referral_in_unchanged_referrers(tmp_path: Path) -> None:
+    (tmp_path / "app.env").write_text("LEVEL=1\n")
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+        "      containers:\n      - name: c\n        envFrom:\n        - configMapRef:\n            name: conf\n")
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n- deploy.yaml\nnamePrefix: p-\nconfigMapGenerator:\n- name: conf\n  envs:\n  - app.env\n")
+    cache = WatchCache()
+    before = _outcome(tmp_path, cache)
+    (tmp_path / "app.env").write_text("LEVEL=2\n")
+    after = _outcome(tmp_path, cache)
+    assert after == _outcome(tmp_path) and after != before
+    new_name = next(line.split(": ")[1] for line in after.splitlines() if line.startswith("  name: p-conf-"))
+    assert f"name: {new_name}" in after.split("kind: Deployment")[1]

@@ -63,11 +63,11 @@ class PassMemo:
         self.ran = 0
         self.last = (0, 0)  # (reused, ran) of the last build rotated out
 
-    def table(self, target: Target, ra: Accumulator) -> _Table:
-        path = target.kustomization.path
+    def table(self, path: str, setup: bytes) -> _Table:
+        """The table of the kustomization `path` (or of a step such as name references) for this
+        build, emptied if `setup` (what else its results depend on) is not what it was."""
         run = self._runs.get(path, 0)
         self._runs[path] = run + 1
-        setup = pickle.dumps((target.kustomization.fields, ra.config), pickle.HIGHEST_PROTOCOL)
         table = self._tables.get((path, run))
         if table is None or table.setup != setup:
             table = _Table(setup)
@@ -111,7 +111,8 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
 
     if not eligible(target):
         return False
-    table = memo.table(target, ra)
+    setup = pickle.dumps((target.kustomization.fields, ra.config), pickle.HIGHEST_PROTOCOL)
+    table = memo.table(target.kustomization.path, setup)
     items = ra.resources.items
     inputs = [_state(res) for res in items]
     keys = [(res.source, res.id.key()) for res in items]
@@ -145,3 +146,49 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
     memo.reused += len(hits)
     memo.ran += len(misses)
     return True
+
+
+_RENAMING = ("metadata/name", "metadata/namespace")
+
+
+def fix_references(resources: list[Resource], config: Any, memo: PassMemo) -> None:
+    """Name references (transformers/name_reference.py), reusing last build's result for each
+    referring object that goes in the same, when every object's ids, previous ids and affixes (all
+    a reference is resolved from) are the same too. A referring field at `metadata/name` or
+    `metadata/namespace` would rename a candidate while the pass runs: then it runs as usual."""
+    from kustomize_py.errors import KpyError
+    from kustomize_py.transformers import name_reference
+
+    backrefs = config.name_reference
+    if not backrefs or not resources or any(
+            spec.path in _RENAMING for ref in backrefs for spec in ref["fieldSpecs"]):
+        name_reference.fix_references(resources, config)
+        return
+    # repr, not pickle: equal texts must give equal bytes whether or not two objects share them
+    context = repr(([(r.source, r.id, r.prev, r.prefixes, r.suffixes) for r in resources],
+                    backrefs)).encode()
+    table = memo.table("<name references>", context)
+    inputs = [_state(res) for res in resources]
+    keys = [(res.source, res.id.key()) for res in resources]
+    hits: list[tuple[Resource, bytes]] = []
+    misses: set[int] = set()
+    for res, key, state in zip(resources, keys, inputs):
+        entry = table.entries.get(key)
+        if entry is not None and entry[0] == state:
+            hits.append((res, entry[1]))
+        else:
+            misses.add(id(res))
+    try:
+        for res, out in hits:
+            _restore(res, out)
+        name_reference.fix_references(resources, config, referrers=misses)
+    except KpyError:
+        for res, state in zip(resources, inputs):
+            _restore(res, state)
+        name_reference.fix_references(resources, config)  # raises what a fresh build raises
+        return
+    for res, key, state in zip(resources, keys, inputs):
+        entry = table.entries.get(key)
+        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _state(res))
+    memo.reused += len(hits)
+    memo.ran += len(misses)
