@@ -36,6 +36,10 @@ _BOOK = ("source", "prev", "prefixes", "suffixes", "needs_hash", "behavior", "or
          "refvar_names", "allow_name_change", "allow_kind_change", "touched_annotations", "original")
 
 
+# What pickling something unexpected (or nested past the recursion limit) raises: no reuse then.
+_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError, RecursionError)
+
+
 def _state(res: Resource) -> bytes:
     return pickle.dumps((res.obj, [getattr(res, f) for f in _BOOK]), pickle.HIGHEST_PROTOCOL)
 
@@ -111,10 +115,13 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
 
     if not eligible(target):
         return False
-    setup = pickle.dumps((target.kustomization.fields, ra.config), pickle.HIGHEST_PROTOCOL)
-    table = memo.table(target.kustomization.path, setup)
     items = ra.resources.items
-    inputs = [_state(res) for res in items]
+    try:
+        setup = pickle.dumps((target.kustomization.fields, ra.config), pickle.HIGHEST_PROTOCOL)
+        inputs = [_state(res) for res in items]
+    except _UNPICKLABLE:
+        return False
+    table = memo.table(target.kustomization.path, setup)
     keys = [(res.source, res.id.key()) for res in items]
     hits: list[tuple[Resource, bytes]] = []  # (resource, its state after the pass last time)
     misses: list[Resource] = []
@@ -167,8 +174,12 @@ def fix_references(resources: list[Resource], config: Any, memo: PassMemo) -> No
     # repr, not pickle: equal texts must give equal bytes whether or not two objects share them
     context = repr(([(r.source, r.id, r.prev, r.prefixes, r.suffixes) for r in resources],
                     backrefs)).encode()
+    try:
+        inputs = [_state(res) for res in resources]
+    except _UNPICKLABLE:
+        name_reference.fix_references(resources, config)
+        return
     table = memo.table("<name references>", context)
-    inputs = [_state(res) for res in resources]
     keys = [(res.source, res.id.key()) for res in resources]
     hits: list[tuple[Resource, bytes]] = []
     misses: set[int] = set()
