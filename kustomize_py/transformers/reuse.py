@@ -126,11 +126,6 @@ class _Table:
         self.entries: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}  # key -> (state in, _result)
         self.seen: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
 
-    def abandon(self) -> None:
-        """A build failed: keep the last good build's tables for the next one."""
-        self._used, self._runs = {}, {}
-        self.reused = self.ran = 0
-
     def rotate(self) -> None:
         self.entries, self.seen = self.seen, {}
 
