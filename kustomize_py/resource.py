@@ -165,19 +165,34 @@ class Resource:
         """The file this resource was read from (or the kustomization that generated it)."""
         return self.source
 
+    # The id is read often (every index update) and changed rarely, by anything that edits the
+    # object: instead of being told of changes, `_id_cache` (apiVersion, kind, name and namespace
+    # values, ResId, key) is checked against the four values it was made from by identity, which
+    # is safe for immutable values (a new value is a new object or an equal one). The check is
+    # written out in `id` and `id_key`: a call more costs as much as the check.
+
     @property
     def id(self) -> ResId:
+        obj = self.obj
+        meta = obj.get("metadata") or _EMPTY
+        c = self._id_cache
+        if (c is not None and c[0] is obj.get("apiVersion") and c[1] is obj.get("kind")
+                and c[2] is meta.get("name") and c[3] is meta.get("namespace")):
+            return c[4]
         return self._cached_id()[4]
 
     def id_key(self) -> tuple[str, str, str, str, str]:
         """`self.id.key()`, cached with the id."""
+        obj = self.obj
+        meta = obj.get("metadata") or _EMPTY
+        c = self._id_cache
+        if (c is not None and c[0] is obj.get("apiVersion") and c[1] is obj.get("kind")
+                and c[2] is meta.get("name") and c[3] is meta.get("namespace")):
+            return c[5]
         return self._cached_id()[5]
 
     def _cached_id(self) -> tuple[Any, ...]:
-        """(apiVersion, kind, name, namespace values, ResId, key). The id is read often (every
-        index update) and changed rarely, by anything that edits the object: instead of being
-        told of changes, the cache checks the four values it was made from by identity, which is
-        safe for immutable values (a new value is a new object or an equal one)."""
+        """`_id_cache`, made again if out of date."""
         obj = self.obj
         meta = obj.get("metadata") or _EMPTY
         api, kind, name, ns = obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace")
