@@ -14,6 +14,7 @@ content's identity in memory) is the intended way to skip reading unchanged file
 from __future__ import annotations
 
 import os
+from stat import S_ISLNK
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
 if TYPE_CHECKING:
@@ -37,10 +38,20 @@ if TYPE_CHECKING:
 
 
 class DiskFS:
-    """The real filesystem (the default)."""
+    """The real filesystem (the default). `DiskFS.for_build()` is one build's view of it, which
+    remembers the real paths of the directories it has seen (see `realpath`)."""
 
-    __slots__ = ()
+    __slots__ = ("_real_dirs",)
     in_memory = False
+
+    def __init__(self) -> None:
+        self._real_dirs: dict[str, str] | None = None  # None: nothing remembered (the shared DISK)
+
+    @classmethod
+    def for_build(cls) -> DiskFS:
+        fs = cls()
+        fs._real_dirs = {}
+        return fs
 
     def abspath(self, path: str) -> str:
         return os.path.abspath(path)
@@ -58,6 +69,25 @@ class DiskFS:
         return os.path.isfile(path)
 
     def realpath(self, path: str) -> str:
+        """os.path.realpath(path). One build's view resolves the directory part once (os.path.realpath
+        lstats every component of every path: most of a many-directory build's file access) and
+        lstats only the last component each time: a link there is still followed (and checked by
+        the loader) exactly as before; a link in the directory part was resolved when first seen."""
+        cache = self._real_dirs
+        parent, _, name = path.rpartition("/")
+        if cache is None or not parent.startswith("/") or name in ("", ".", ".."):
+            return os.path.realpath(path)  # relative or untidy paths: the library's rules
+        real_parent = cache.get(parent)
+        if real_parent is None:
+            real_parent = self.realpath(parent)
+            if os.path.isdir(real_parent):  # only directories that exist are remembered
+                cache[parent] = real_parent
+        candidate = f"{real_parent}/{name}" if real_parent != "/" else f"/{name}"
+        try:
+            if not S_ISLNK(os.lstat(candidate).st_mode):
+                return candidate
+        except OSError:  # missing: kept as written, as os.path.realpath does
+            return candidate
         return os.path.realpath(path)
 
     def read_bytes(self, path: str) -> bytes:

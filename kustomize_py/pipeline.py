@@ -24,7 +24,7 @@ from kustomize_py.errors import (
     go_quote,
 )
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
-from kustomize_py.filesys import DISK, MemoryFS
+from kustomize_py.filesys import DiskFS, MemoryFS
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
 from kustomize_py.loader import Loader
@@ -400,7 +400,7 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
         ("managed_by_label", managed_by_label), ("enable_alpha_plugins", enable_alpha_plugins),
         ("allow_remote", allow_remote), ("warn", warn)) if value is not None}
     opts = (options or BuildOptions()).replace(**shorthands) if shorthands else (options or BuildOptions())
-    fs: FileSystem = DISK if files is None else files if isinstance(files, MemoryFS) else MemoryFS(files)
+    fs: FileSystem = DiskFS.for_build() if files is None else files if isinstance(files, MemoryFS) else MemoryFS(files)
     warnings: list[str] = []
     state = BuildState(opts, opts.warn or warnings.append, cache)
     try:
