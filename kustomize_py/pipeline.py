@@ -157,22 +157,40 @@ class Target(Record):
             if _is_remote(path):
                 self._accumulate_remote(ra, path)
                 continue
-            try:
-                resources = self._read_resource_file(path)
-            except _NotAFile as file_err:
+            file_err = None
+            # Like the reference, an entry is tried as a file, then as a directory. A directory
+            # always fails as a file, and that failure is only part of the message when it fails
+            # as a directory too: it is not made (an exception per base) unless needed.
+            if not self.loader.is_dir(path):
                 try:
-                    self._accumulate_directory(ra, path, component=False)
-                except KpyError as dir_err:
-                    cause = file_err.cause
-                    if file_err.malformed:
-                        raise cause.reworded(f"accumulating resources from '{path}': {cause.message}") from None
-                    cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
-                    raise self._at_entry(dir_err, "resources", path).reworded(
-                        f"accumulating resources: accumulation err='accumulating resources from "
-                        f"'{path}': {cause.message}': {dir_err.message}", cls,
-                        default_path=self.loader.root) from None
-                continue
-            ra.resources.append_all(resources)
+                    resources = self._read_resource_file(path)
+                except _NotAFile as err:
+                    file_err = err
+                else:
+                    ra.resources.append_all(resources)
+                    continue
+            try:
+                self._accumulate_directory(ra, path, component=False)
+            except KpyError as dir_err:
+                file_err = file_err or self._file_failure(path)
+                if file_err is None:  # it became a readable file meanwhile
+                    raise
+                cause = file_err.cause
+                if file_err.malformed:
+                    raise cause.reworded(f"accumulating resources from '{path}': {cause.message}") from None
+                cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
+                raise self._at_entry(dir_err, "resources", path).reworded(
+                    f"accumulating resources: accumulation err='accumulating resources from "
+                    f"'{path}': {cause.message}': {dir_err.message}", cls,
+                    default_path=self.loader.root) from None
+
+    def _file_failure(self, path: str) -> _NotAFile | None:
+        """Why `path` cannot be read as a resource file (None: it can)."""
+        try:
+            self._read_resource_file(path)
+        except _NotAFile as err:
+            return err
+        return None
 
     def _at_entry(self, err: KpyError, field: str, entry: str) -> KpyError:
         """`err` placed at the `field` entry `entry` of this kustomization, unless it came from
