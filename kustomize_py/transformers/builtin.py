@@ -52,9 +52,8 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
     if k.get("namespace"):
         from kustomize_py.transformers.namespace import set_namespace
 
-        def ns() -> None:
+        def ns() -> None:  # run_all reindexes after it
             set_namespace(items(), k.get("namespace"), cfg.get("namespace"))
-            ra.resources.reindex()
 
         out.append(("NamespaceTransformer", ns))
     if k.get("namePrefix"):
@@ -108,7 +107,15 @@ def _replicas(ra: Accumulator, replica: dict[str, Any]) -> list[Any]:
     return chosen
 
 
+# The kustomization fields that configure a step above: a kustomization with none runs nothing.
+FIELDS = ("patchesStrategicMerge", "patches", "namespace", "namePrefix", "nameSuffix", "labels", "commonLabels",
+          "commonAnnotations", "patchesJson6902", "replicas", "images", "replacements")
+
+
 def run_all(target: Target, ra: Accumulator) -> None:
+    fields = target.kustomization.fields
+    if not any(fields.get(name) for name in FIELDS):  # most bases: skip making the steps
+        return
     for kind, action in steps(target, ra):
         # a step returning the resources it changed keeps the index itself (None: rebuild it)
         ra.resources.reindex(action())
