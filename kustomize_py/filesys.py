@@ -79,8 +79,8 @@ class DiskFS:
             return os.path.realpath(path)  # relative or untidy paths: the library's rules
         real_parent = cache.get(parent)
         if real_parent is None:
-            real_parent = self.realpath(parent)
-            if os.path.isdir(real_parent):  # only directories that exist are remembered
+            real_parent = self.realpath(parent)  # remembered there when a directory, else here
+            if parent not in cache and os.path.isdir(real_parent):  # when it exists (through a link, say)
                 cache[parent] = real_parent
         candidate = f"{real_parent}/{name}" if real_parent != "/" else f"/{name}"
         try:
@@ -88,7 +88,7 @@ class DiskFS:
         except OSError:  # missing: kept as written, as os.path.realpath does
             return candidate
         if S_ISDIR(mode):  # a directory (a new root, say): the files below it need no lstat of it
-            cache[path] = candidate
+            cache[path] = cache[candidate] = candidate
         elif S_ISLNK(mode):
             return os.path.realpath(path)
         return candidate

@@ -160,8 +160,9 @@ class Target(Record):
             file_err = None
             # Like the reference, an entry is tried as a file, then as a directory. A directory
             # always fails as a file, and that failure is only part of the message when it fails
-            # as a directory too: it is not made (an exception per base) unless needed.
-            if not self.loader.is_dir(path):
+            # as a directory too: it is not made (an exception per base) unless needed. (A name
+            # ending like a resource file's is tried as a file at once, saving a stat.)
+            if path.endswith(_FILE_SUFFIXES) or not self.loader.is_dir(path):
                 try:
                     resources = self._read_resource_file(path)
                 except _NotAFile as err:
@@ -276,11 +277,11 @@ class Target(Record):
         return remote.accumulate(self, ra, url, component)
 
     def _merge_configurations(self, ra: Accumulator) -> None:
-        from kustomize_py.yaml import load
-
         k = self.kustomization
         paths = k.get("configurations", [])
         if paths:
+            from kustomize_py.yaml import load
+
             # A configuration's spec replaces a default one with the same path that it narrows
             # (e.g. `metadata/name` for one kind only): the reference merges defaults into it.
             own = TransformerConfig()
@@ -332,6 +333,9 @@ class Target(Record):
             from kustomize_py.transformers.plugins import run_validator_plugins
 
             run_validator_plugins(self, ra)
+
+
+_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class _NotAFile(Exception):
