@@ -242,7 +242,9 @@ class Target(Record):
     def _accumulate_directory(self, ra: Accumulator, path: str, component: bool,
                               loader: Loader | None = None) -> Accumulator:
         loader = loader or self.loader.child(path)
-        origin = os.path.normpath(os.path.join(self.origin_path or "", path)) if self.origin_path or path else None
+        origin = None  # origins are tracked only with the top's buildMetadata
+        if self.tracking and (self.origin_path or path):
+            origin = os.path.normpath(os.path.join(self.origin_path or "", path))
         try:
             sub = Target.at(loader, self.options, self.build_metadata, origin)
         except KpyError as err:
