@@ -118,6 +118,12 @@ def run_all(target: Target, ra: Accumulator) -> None:
     fields = target.kustomization.fields
     if not any(fields.get(name) for name in FIELDS):  # most bases: skip making the steps
         return
+    memo = getattr(target.options.cache, "passes", None)  # a watch session's (transformers/reuse.py)
+    if memo is not None:
+        from kustomize_py.transformers import reuse
+
+        if reuse.run(target, ra, memo):
+            return
     for kind, action in steps(target, ra):
         # a step returning the resources it changed keeps the index itself (None: rebuild it)
         ra.resources.reindex(action())
