@@ -63,6 +63,9 @@ class DiskFS:
         return os.path.exists(path)
 
     def is_dir(self, path: str) -> bool:
+        cache = self._real_dirs
+        if cache is not None and cache.get(path) == path:  # a real directory this build has seen
+            return True
         return os.path.isdir(path)
 
     def is_file(self, path: str) -> bool:

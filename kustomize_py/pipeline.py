@@ -59,6 +59,9 @@ class BuildResult(Record):
         return self._yaml
 
 
+_NO_CONFIG = TransformerConfig()  # shared: configs are never changed in place
+
+
 class Accumulator(Record):
     """Resources gathered so far, with the transformer config and vars that came with them."""
 
@@ -67,7 +70,7 @@ class Accumulator(Record):
     def __init__(self, resources: ResourceList | None = None, config: TransformerConfig | None = None,
                  vars: list[dict[str, Any]] | None = None) -> None:
         self.resources = ResourceList() if resources is None else resources
-        self.config = TransformerConfig() if config is None else config
+        self.config = _NO_CONFIG if config is None else config
         self.vars: list[dict[str, Any]] = [] if vars is None else vars
 
     def merge(self, other: Accumulator) -> None:
@@ -77,6 +80,8 @@ class Accumulator(Record):
 
     def add_vars(self, new: list[dict[str, Any]]) -> None:
         """Keep vars (already bound to their resources); names must be unique."""
+        if not new:  # most bases: no set of the names so far for each
+            return
         names = {v.get("name") for v in self.vars}
         for var in new:
             if var.get("name") in names:
