@@ -162,12 +162,14 @@ class Target(Record):
             if _is_remote(path):
                 self._accumulate_remote(ra, path)
                 continue
-            file_err = None
             # Like the reference, an entry is tried as a file, then as a directory. A directory
             # always fails as a file, and that failure is only part of the message when it fails
-            # as a directory too: it is not made (an exception per base) unless needed. (A name
-            # ending like a resource file's is tried as a file at once, saving a stat.)
-            if path.endswith(_FILE_SUFFIXES) or not self.loader.is_dir(path):
+            # as a directory too: it is not made (an exception per base) unless needed. So an
+            # entry is opened as a directory first, unless it is named like a resource file;
+            # either way the outcome and the error are the first's, as only one can succeed.
+            file_err = None
+            loader = None if path.endswith(_FILE_SUFFIXES) else self._child_or_none(path)
+            if loader is None:
                 try:
                     resources = self._read_resource_file(path)
                 except _NotAFile as err:
@@ -176,7 +178,7 @@ class Target(Record):
                     ra.resources.append_all(resources)
                     continue
             try:
-                self._accumulate_directory(ra, path, component=False)
+                self._accumulate_directory(ra, path, component=False, loader=loader)
             except KpyError as dir_err:
                 file_err = file_err or self._file_failure(path)
                 if file_err is None:  # it became a readable file meanwhile
@@ -189,6 +191,13 @@ class Target(Record):
                     f"accumulating resources: accumulation err='accumulating resources from "
                     f"'{path}': {cause.message}': {dir_err.message}", cls,
                     default_path=self.loader.root) from None
+
+    def _child_or_none(self, path: str) -> Loader | None:
+        """A loader at directory `path`, or None (its error is raised again when it is tried)."""
+        try:
+            return self.loader.child(path)
+        except KpyError:
+            return None
 
     def _file_failure(self, path: str) -> _NotAFile | None:
         """Why `path` cannot be read as a resource file (None: it can)."""
