@@ -140,6 +140,20 @@ def test_one_builds_realpaths_match_the_library(tmp_path, monkeypatch):
     assert fs.realpath("a/dirlink/f.yaml") == os.path.realpath("a/dirlink/f.yaml")
 
 
+def test_entries_are_files_or_directories_whatever_their_names(tmp_path):
+    # A directory named like a file and a file named like a directory; a link to a directory
+    # outside the root is a base, a file through it is refused.
+    write(tmp_path, {"app/cmfile": CM.format(name="a"), "app/base.yaml/kustomization.yaml": "resources:\n- cm.yaml\n",
+                     "app/base.yaml/cm.yaml": CM.format(name="b"), "outside/kustomization.yaml": "resources:\n- cm.yaml\n",
+                     "outside/cm.yaml": CM.format(name="o"),
+                     "app/kustomization.yaml": "resources:\n- cmfile\n- base.yaml\n- linkdir\n"})
+    os.symlink(tmp_path / "outside", tmp_path / "app" / "linkdir")
+    assert [o["metadata"]["name"] for o in kustomize_py.build(tmp_path / "app").objects] == ["a", "b", "o"]
+    write(tmp_path, {"app/kustomization.yaml": "resources:\n- linkdir/cm.yaml\n"})
+    with pytest.raises(LoadRestrictionError, match="is not in or below"):
+        kustomize_py.build(tmp_path / "app")
+
+
 def test_refused_file_messages_use_the_cleaned_joined_path(tmp_path):
     # The reference names the path as joined to the root and cleaned (not where a link leads), then
     # fails the directory attempt with kyaml's ConfirmDir words for an existing file.
