@@ -110,13 +110,13 @@ def _replicas(ra: Accumulator, replica: dict[str, Any]) -> list[Any]:
 
 
 # The kustomization fields that configure a step above: a kustomization with none runs nothing.
-FIELDS = ("patchesStrategicMerge", "patches", "namespace", "namePrefix", "nameSuffix", "labels", "commonLabels",
-          "commonAnnotations", "patchesJson6902", "replicas", "images", "replacements")
+FIELDS = frozenset({"patchesStrategicMerge", "patches", "namespace", "namePrefix", "nameSuffix", "labels",
+                    "commonLabels", "commonAnnotations", "patchesJson6902", "replicas", "images", "replacements"})
 
 
 def run_all(target: Target, ra: Accumulator) -> None:
     fields = target.kustomization.fields
-    if not any(fields.get(name) for name in FIELDS):  # most bases: skip making the steps
+    if not any(fields[name] for name in fields.keys() & FIELDS):  # most bases: skip making the steps
         return
     memo = getattr(target.options.cache, "passes", None)  # a watch session's (transformers/reuse.py)
     if memo is not None:
