@@ -15,6 +15,7 @@ object is put back as it went in and the ordinary pass runs, raising what it rai
 
 from __future__ import annotations
 
+import io
 import pickle
 
 TYPE_CHECKING = False  # typing is not imported at run time: it costs start-up time
@@ -37,17 +38,42 @@ _BOOK = ("source", "prev", "prefixes", "suffixes", "needs_hash", "behavior", "or
 
 
 # What pickling something unexpected (or nested past the recursion limit) raises: no reuse then.
-_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError, RecursionError)
+_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError)
+
+
+def _canonical(value: Any) -> bytes:
+    """`value` pickled without the memo ("fast" mode): equal values give equal bytes whether or
+    not the same string (or map) object appears twice in them."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return out.getvalue()
 
 
 def _state(res: Resource) -> bytes:
-    return pickle.dumps((res.obj, [getattr(res, f) for f in _BOOK]), pickle.HIGHEST_PROTOCOL)
+    """The object and its bookkeeping, as they go into a step."""
+    return _canonical((res.obj, [getattr(res, f) for f in _BOOK]))
 
 
 def _restore(res: Resource, state: bytes) -> None:
     obj, book = pickle.loads(state)
     res.obj = obj
     for field, value in zip(_BOOK, book):
+        setattr(res, field, value)
+
+
+def _result(res: Resource, state_in: bytes) -> bytes:
+    """What a step left: the object, and only the bookkeeping fields it changed."""
+    _, before = pickle.loads(state_in)
+    changed = {f: v for f, old, v in zip(_BOOK, before, (getattr(res, f) for f in _BOOK)) if v != old}
+    return pickle.dumps((res.obj, changed), pickle.HIGHEST_PROTOCOL)
+
+
+def _apply(res: Resource, result: bytes) -> None:
+    obj, changed = pickle.loads(result)
+    res.obj = obj
+    for field, value in changed.items():
         setattr(res, field, value)
 
 
@@ -92,7 +118,7 @@ class _Table:
 
     def __init__(self, setup: bytes) -> None:
         self.setup = setup
-        self.entries: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}  # key -> (state in, state out)
+        self.entries: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}  # key -> (state in, _result)
         self.seen: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
 
     def rotate(self) -> None:
@@ -117,7 +143,7 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
         return False
     items = ra.resources.items
     try:
-        setup = pickle.dumps((target.kustomization.fields, ra.config), pickle.HIGHEST_PROTOCOL)
+        setup = _canonical((target.kustomization.fields, ra.config))
         inputs = [_state(res) for res in items]
     except _UNPICKLABLE:
         return False
@@ -137,7 +163,7 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
         if any(kind not in PER_OBJECT for kind, _ in todo):
             return False
         for res, out in hits:
-            _restore(res, out)
+            _apply(res, out)
         for _, action in todo:
             partial.resources.reindex(action())
         ra.resources.reindex()  # ids must still be unique across hits and misses
@@ -149,7 +175,7 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
         return False
     for res, key, state in zip(items, keys, inputs):
         entry = table.entries.get(key)
-        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _state(res))
+        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _result(res, state))
     memo.reused += len(hits)
     memo.ran += len(misses)
     return True
@@ -191,7 +217,7 @@ def fix_references(resources: list[Resource], config: Any, memo: PassMemo) -> No
             misses.add(id(res))
     try:
         for res, out in hits:
-            _restore(res, out)
+            _apply(res, out)
         name_reference.fix_references(resources, config, referrers=misses)
     except KpyError:
         for res, state in zip(resources, inputs):
@@ -200,6 +226,6 @@ def fix_references(resources: list[Resource], config: Any, memo: PassMemo) -> No
         return
     for res, key, state in zip(resources, keys, inputs):
         entry = table.entries.get(key)
-        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _state(res))
+        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _result(res, state))
     memo.reused += len(hits)
     memo.ran += len(misses)
