@@ -74,7 +74,10 @@ class Accumulator(Record):
         self.vars: list[dict[str, Any]] = [] if vars is None else vars
 
     def merge(self, other: Accumulator) -> None:
-        self.resources.append_all(other.resources)
+        if self.resources.items:
+            self.resources.append_all(other.resources)
+        else:  # the first base (an overlay's only one, say): its list as it is, not indexed again
+            self.resources = other.resources
         self.config = self.config.merge(other.config)
         self.add_vars(other.vars)
 
