@@ -73,6 +73,10 @@ class WatchCache(ParseCache):
         self._used = set()
         self.passes.rotate()
 
+    def failed(self) -> None:
+        """A build failed: keep everything for the next one (what it did not read included)."""
+        self.passes.abandon()
+
     def __len__(self) -> int:
         return len(self._blobs)
 

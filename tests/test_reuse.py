@@ -172,3 +172,19 @@ def test_a_generator_edit_renames_the_referral_in_unchanged_referrers(tmp_path: 
     assert after == _outcome(tmp_path) and after != before
     new_name = next(line.split(": ")[1] for line in after.splitlines() if line.startswith("  name: p-conf-"))
     assert f"name: {new_name}" in after.split("kind: Deployment")[1]
+
+
+def test_a_failed_build_keeps_the_last_good_results_for_the_next(tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm{i}\n")
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n" + "".join(f"- cm{i}.yaml\n" for i in range(5)) + "namespace: ns\n")
+    cache = WatchCache()
+    _outcome(tmp_path, cache)
+    (tmp_path / "cm0.yaml").write_text("kind: [broken\n")
+    with pytest.raises(KpyError):
+        build(tmp_path, cache=cache)
+    cache.failed()
+    (tmp_path / "cm0.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm0\ndata: {a: b}\n")
+    assert _outcome(tmp_path, cache) == _outcome(tmp_path)
+    assert cache.passes.last[0] == 8  # four objects reused in the pass and in name references

@@ -104,6 +104,11 @@ class PassMemo:
         self._used[(path, run)] = table
         return table
 
+    def abandon(self) -> None:
+        """A build failed: keep the last good build's tables for the next one."""
+        self._used, self._runs = {}, {}
+        self.reused = self.ran = 0
+
     def rotate(self) -> None:
         """End of a build: forget the tables (and entries) it did not use."""
         for table in self._used.values():
