@@ -147,7 +147,7 @@ class MemoryFS:
     """A read-only tree held in memory: {relative path: str | bytes | Symlink}, placed at `root`
     (`/` unless told otherwise); relative paths given to it are read from `root`."""
 
-    __slots__ = ("_dirs", "_files", "_links", "root")
+    __slots__ = ("_dirs", "_files", "_links", "_resolved", "root")
     in_memory = True
 
     def __init__(self, files: Mapping[str, str | bytes | Symlink], root: str = "/") -> None:
@@ -157,6 +157,7 @@ class MemoryFS:
         self._files: dict[str, bytes] = {}
         self._links: dict[str, str] = {}
         self._dirs: dict[str, set[str]] = {"/": set()}
+        self._resolved: dict[tuple[str, bool], str | None] = {}  # _resolve's answers: the tree never changes
         self._add_parents(self.root)
         self._dirs.setdefault(self.root, set())
         for rel, content in files.items():
@@ -237,6 +238,13 @@ class MemoryFS:
 
     def _resolve(self, path: str, strict: bool = True) -> str | None:
         """The path with every link followed; None when it (strict) or a link in it is missing."""
+        key = (path, strict)
+        if key in self._resolved:
+            return self._resolved[key]
+        real = self._resolved[key] = self._follow(path, strict)
+        return real
+
+    def _follow(self, path: str, strict: bool) -> str | None:
         todo = [p for p in self.abspath(path).split("/") if p]
         done = "/"
         hops = 0
@@ -245,7 +253,7 @@ class MemoryFS:
             if part == "..":
                 done = os.path.dirname(done)
                 continue
-            candidate = os.path.join(done, part)
+            candidate = f"{done}/{part}" if done != "/" else f"/{part}"  # os.path.join, for a plain name
             if candidate in self._links:
                 hops += 1
                 if hops > 40:
