@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFAULT_NS = "default"
+_EMPTY: dict[str, Any] = {}  # never written
 CLUSTER_NS = "_non_namespaceable_"
 
 
@@ -61,7 +62,7 @@ class ResId(namedtuple("ResId", ("group", "version", "kind", "name", "namespace"
 
     def key(self) -> tuple[str, str, str, str, str]:
         """Identity used for equality: namespaces compared as the reference does ('' == default)."""
-        return (self.group, self.version, self.kind, self.name, self.effective_namespace)
+        return _key(self)
 
     def gvk_string(self) -> str:
         return f"{self.kind or '[noKind]'}.{self.version or '[noVer]'}.{self.group or '[noGrp]'}"
@@ -70,10 +71,31 @@ class ResId(namedtuple("ResId", ("group", "version", "kind", "name", "namespace"
         return f"{self.gvk_string()}/{self.name or '[noName]'}.{self.namespace or '[noNs]'}"
 
 
+def _key(rid: tuple[str, str, str, str, str]) -> tuple[str, str, str, str, str]:
+    """ResId.key without its property calls (it runs for every resource at every reindex)."""
+    group, version, kind, name, namespace = rid
+    api = f"{group}/{version}" if group else version
+    if (api, kind) in _cluster_scoped():
+        return (group, version, kind, name, CLUSTER_NS)
+    return (group, version, kind, name, namespace or DEFAULT_NS)
+
+
 def id_of(obj: dict[str, Any]) -> ResId:
     meta = obj.get("metadata") or {}
-    group, version = split_api_version(_str(obj.get("apiVersion")))
-    return ResId(group, version, _str(obj.get("kind")), _str(meta.get("name")), _str(meta.get("namespace")))
+    return _id(obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace"))
+
+
+_new_tuple = tuple.__new__
+
+
+def _id(api: Any, kind: Any, name: Any, namespace: Any) -> ResId:
+    group, version = split_api_version(_str(api))
+    # tuple.__new__ directly: the namedtuple's own __new__ is a Python function
+    return _new_tuple(ResId, (group, version, _str(kind), _str(name), _str(namespace)))
+
+
+# Field values a cached id may be checked against by identity: immutable ones.
+_IMMUTABLE = frozenset((str, int, float, bool, type(None)))
 
 
 def _str(v: Any) -> str:
@@ -98,7 +120,7 @@ class Resource:
 
     __slots__ = ("obj", "source", "prev", "prefixes", "suffixes", "needs_hash", "behavior", "origin",
                  "transformations", "refvar_names", "allow_name_change", "allow_kind_change",
-                 "touched_annotations", "original")
+                 "touched_annotations", "original", "_id_cache")
 
     def __init__(self, obj: dict[str, Any], source: str | None = None,
                  prev: list[tuple[str, str, str]] | None = None, prefixes: list[str] | None = None,
@@ -120,8 +142,12 @@ class Resource:
         self.allow_name_change = allow_name_change
         self.allow_kind_change = allow_kind_change
         self.touched_annotations = touched_annotations
+        self._id_cache: tuple[Any, ...] | None = None
         # (name, namespace) as read from its source file
-        self.original: tuple[str, str] | None = (self.name, self.namespace) if original is None else original
+        if original is None:
+            meta = obj.get("metadata") or _EMPTY
+            original = (_str(meta.get("name")), _str(meta.get("namespace")))
+        self.original: tuple[str, str] | None = original
 
     def __repr__(self) -> str:
         return f"Resource({self.obj!r}, source={self.source!r})"
@@ -139,9 +165,46 @@ class Resource:
         """The file this resource was read from (or the kustomization that generated it)."""
         return self.source
 
+    # The id is read often (every index update) and changed rarely, by anything that edits the
+    # object: instead of being told of changes, `_id_cache` (apiVersion, kind, name and namespace
+    # values, ResId, key) is checked against the four values it was made from by identity, which
+    # is safe for immutable values (a new value is a new object or an equal one). The check is
+    # written out in `id` and `id_key`: a call more costs as much as the check.
+
     @property
     def id(self) -> ResId:
-        return id_of(self.obj)
+        obj = self.obj
+        meta = obj.get("metadata") or _EMPTY
+        c = self._id_cache
+        if (c is not None and c[0] is obj.get("apiVersion") and c[1] is obj.get("kind")
+                and c[2] is meta.get("name") and c[3] is meta.get("namespace")):
+            return c[4]
+        return self._cached_id()[4]
+
+    def id_key(self) -> tuple[str, str, str, str, str]:
+        """`self.id.key()`, cached with the id."""
+        obj = self.obj
+        meta = obj.get("metadata") or _EMPTY
+        c = self._id_cache
+        if (c is not None and c[0] is obj.get("apiVersion") and c[1] is obj.get("kind")
+                and c[2] is meta.get("name") and c[3] is meta.get("namespace")):
+            return c[5]
+        return self._cached_id()[5]
+
+    def _cached_id(self) -> tuple[Any, ...]:
+        """`_id_cache`, made again if out of date."""
+        obj = self.obj
+        meta = obj.get("metadata") or _EMPTY
+        api, kind, name, ns = obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace")
+        c = self._id_cache
+        if c is not None and c[0] is api and c[1] is kind and c[2] is name and c[3] is ns:
+            return c
+        rid = _id(api, kind, name, ns)
+        c = (api, kind, name, ns, rid, _key(rid))
+        if (api.__class__ in _IMMUTABLE and kind.__class__ in _IMMUTABLE and name.__class__ in _IMMUTABLE
+                and ns.__class__ in _IMMUTABLE):
+            self._id_cache = c
+        return c
 
     @property
     def kind(self) -> str:
@@ -183,21 +246,25 @@ class Resource:
 
     def store_previous_id(self) -> None:
         """Remember the current kind/name/namespace before a transformer changes them."""
-        cur = self.id
-        self.prev.append((cur.kind, cur.name, cur.effective_namespace))
+        cached = self._cached_id()
+        cur, key = cached[4], cached[5]
+        self.prev.append((cur.kind, cur.name, key[4]))  # key[4]: the effective namespace
         self.touched_annotations = True
 
     def prev_ids(self) -> list[ResId]:
+        if not self.prev:
+            return []
         group, version = split_api_version(self.api_version)
-        out = []
-        for kind, name, ns in self.prev:
-            out.append(ResId(group, version, kind, name, "" if ns == CLUSTER_NS else ns))
-        return out
+        return [_new_tuple(ResId, (group, version, kind, name, "" if ns == CLUSTER_NS else ns))
+                for kind, name, ns in self.prev]
 
     def org_id(self) -> ResId:
         """The id the resource had when it was first read (before any rename)."""
-        prev = self.prev_ids()
-        return prev[0] if prev else self.id
+        if not self.prev:
+            return self.id
+        group, version = split_api_version(self.api_version)
+        kind, name, ns = self.prev[0]
+        return _new_tuple(ResId, (group, version, kind, name, "" if ns == CLUSTER_NS else ns))
 
     def all_ids(self) -> list[ResId]:
         return [*self.prev_ids(), self.id]

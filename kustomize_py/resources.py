@@ -22,8 +22,10 @@ def from_documents(docs: list[Any], source: str, data: str | bytes | None = None
         # `functionConfig`: the items are the resources and the function config is dropped.
         queue = list(queue[0].get("items") or [])
     out: list[Resource] = []
-    while queue:
-        doc = queue.pop(0)
+    i = 0
+    while i < len(queue):  # (a list's items are queued at the end)
+        doc = queue[i]
+        i += 1
         if doc is None or doc == {}:
             continue
         _validate(doc, source)
@@ -69,11 +71,12 @@ def _validate(doc: Any, source: str) -> None:
     meta = doc.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise ResourceError("metadata must be a mapping", path=source, field="metadata")
-    for field in ("labels", "annotations"):
-        value = (meta or {}).get(field)
-        if value is not None and value != [] and not isinstance(value, dict):
-            raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
-                                path=source, field=f"metadata.{field}")
+    if meta:
+        for field in ("labels", "annotations"):
+            value = meta.get(field)
+            if value is not None and value != [] and not isinstance(value, dict):
+                raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
+                                    path=source, field=f"metadata.{field}")
     name = (meta or {}).get("name")
     # The reference checks the name's text: `name: 0` or `name: false` is a name, `name: ""` is not.
     if not name and not isinstance(name, (int, float)) and not (isinstance(kind, str) and kind.endswith("List")):
@@ -119,7 +122,7 @@ class ResourceList:
         return len(self.items)
 
     def append(self, res: Resource) -> None:
-        key = res.id.key()
+        key = res.id_key()
         if key in self._keys:
             raise ResourceError(f"may not add resource with an already registered id: {res.id}")
         if work.counts is not None:
@@ -142,9 +145,23 @@ class ResourceList:
         it or raises the same error as before."""
         if changed is not None and self._update(changed):
             return
+        if changed is None and self._unchanged():
+            self._lookup = None  # as the rebuild would: values the lookup files may have changed
+            return
         items = [r for r in self.items if r.obj]
         self.items, self._keys, self._key_of, self._lookup = [], {}, {}, None
         self.append_all(items)
+
+    def _unchanged(self) -> bool:
+        """True when no resource was emptied or took another id: a rebuild would make the same
+        id index (most transformers change no id; ids are cached, so this check is cheap)."""
+        key_of = self._key_of
+        for res in self.items:
+            if not res.obj or key_of.get(id(res)) != res.id_key():
+                return False
+        if work.counts is not None:
+            work.add("indexed", len(self.items))
+        return True
 
     def _update(self, changed: Iterable[Resource]) -> bool:
         """Update the entries of `changed`; False when only a full rebuild will do."""
@@ -155,7 +172,7 @@ class ResourceList:
                 return False
             if work.counts is not None:
                 work.add("indexed")
-            new = res.id.key()
+            new = res.id_key()
             if new != old:
                 moved.append((res, old, new))
             elif self._lookup is not None:
@@ -183,7 +200,7 @@ class ResourceList:
         key = self._key_of.pop(id(old))
         del self._keys[key]
         lookup.remove(old)
-        new_key = new.id.key()
+        new_key = new.id_key()
         if new_key in self._keys:  # as replace_items would: the full rebuild raises it
             self.items[index] = new
             self.replace_items(list(self.items))

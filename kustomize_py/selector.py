@@ -23,11 +23,27 @@ _FIELDS = ("group", "version", "kind", "name", "namespace")
 
 
 @lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> re.Pattern[str] | _Literal:
+    if not any(ch in _META for ch in pattern):
+        return _Literal(pattern)  # a compile costs ~0.1 ms; selectors are mostly plain names
     try:
         return re.compile(f"^(?:{pattern})$")
     except re.error as err:
         raise KustomizationError(f"invalid regular expression {pattern!r} in target selector: {err}") from None
+
+
+class _Literal:
+    """`re.compile(f"^(?:{text})$")` for a text without regex syntax: `$` also matches before a
+    final newline."""
+
+    __slots__ = ("text", "text_nl")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.text_nl = text + "\n"
+
+    def match(self, value: str) -> bool:
+        return value == self.text or value == self.text_nl
 
 
 def _s(v: Any) -> str:

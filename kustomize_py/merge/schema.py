@@ -114,6 +114,9 @@ class SchemaIndex:
 
     definitions: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     kinds: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # resolve()'s answers: a merge resolves a schema node for every field it walks
+    _resolved: dict[Any, tuple[Any, FieldSchema | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @staticmethod
     def builtin() -> SchemaIndex:
@@ -164,10 +167,17 @@ class SchemaIndex:
     def resolve(self, node: Node) -> FieldSchema | None:
         if node is None:
             return None
+        key = node if isinstance(node, str) else id(node)  # (the node is kept with the answer)
+        hit = self._resolved.get(key)
+        if hit is not None:
+            return hit[1]
         if isinstance(node, str):
             found = self.definitions.get(node)
-            return None if found is None else FieldSchema(self, found)
-        return FieldSchema(self, node)
+            out = None if found is None else FieldSchema(self, found)
+        else:
+            out = FieldSchema(self, node)
+        self._resolved[key] = (node, out)
+        return out
 
 
 @lru_cache(maxsize=1)

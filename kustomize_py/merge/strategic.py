@@ -39,10 +39,39 @@ def strategic_merge(base: dict[str, Any], patch: dict[str, Any], schema: SchemaI
     does that after the merge).
     """
     walker = _Walker(SchemaIndex.builtin() if schema is None else schema, source)
-    result = walker.walk([copy.deepcopy(base), copy.deepcopy(patch)], None, [])
+    result = walker.walk([_deep_copy(base, {}), _deep_copy(patch, {})], None, [])
     if not isinstance(result, dict) or not result:
         return None  # kustomize drops a resource that became nil or empty
     return result
+
+
+_ATOMS = frozenset((str, int, float, bool, type(None)))
+
+
+def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
+    """copy.deepcopy(value, memo), ~4x faster on parsed YAML: plain dicts and lists are copied
+    here (shared ones stay shared), plain scalars kept, anything else left to copy.deepcopy."""
+    cls = value.__class__
+    if cls in _ATOMS:
+        return value
+    if cls is dict:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        out = memo[id(value)] = {}
+        for k, v in value.items():
+            out[k if k.__class__ in _ATOMS else copy.deepcopy(k, memo)] = (
+                v if v.__class__ in _ATOMS else _deep_copy(v, memo))
+        return out
+    if cls is list:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        out_list = memo[id(value)] = []
+        for v in value:
+            out_list.append(v if v.__class__ in _ATOMS else _deep_copy(v, memo))
+        return out_list
+    return copy.deepcopy(value, memo)
 
 
 def is_json6902(text_or_data: Any) -> bool:
@@ -129,12 +158,21 @@ class _Walker:
     # -- generic walk (walk.Walker.Walk) ---------------------------------------------------------
 
     def walk(self, sources: list[Any], schema: FieldSchema | None, path: list[str]) -> Any:
-        schema = self.get_schema(sources, schema)
-        first = next((s for s in sources if not _is_null(s)), _MISSING)
-        kind = "MappingNode" if first is _MISSING else _kind_name(first)
+        if schema is None:
+            schema = self.get_schema(sources, schema)
+        # the first non-null source's kind; every other non-null one must have it (inlined: a
+        # patch walks every node of the resource)
+        kind = None
         for s in sources:
-            if not _is_null(s) and _kind_name(s) != kind:
-                raise self.error(f"wrong node kind: expected {kind} but got {_kind_name(s)}", path)
+            if s is _MISSING or s is None or s is _KEEP_NULL or s is _BLANK:
+                continue
+            this = "MappingNode" if isinstance(s, dict) else "SequenceNode" if isinstance(s, list) else "ScalarNode"
+            if kind is None:
+                kind = this
+            elif this != kind:
+                raise self.error(f"wrong node kind: expected {kind} but got {this}", path)
+        if kind is None:
+            kind = "MappingNode"
         if kind == "MappingNode":
             return self.walk_map(sources, schema, path)
         if kind == "SequenceNode":
@@ -167,11 +205,14 @@ class _Walker:
         for s in sources:
             if isinstance(s, dict):
                 names.update(s)
+        blanks = [getattr(src, "blank", ()) for src in sources]
+        if not any(blanks):
+            blanks = []
         for name in sorted(names, key=str):
             sub = schema.field(str(name)) if schema is not None else None
             values = [s.get(name, _MISSING) if isinstance(s, dict) else _MISSING for s in sources]
-            for i, src in enumerate(sources):
-                if name in getattr(src, "blank", ()) and (values[i] is None or values[i] == ""):
+            for i, blank in enumerate(blanks):
+                if name in blank and (values[i] is None or values[i] == ""):
                     values[i] = _BLANK if i == 0 else None  # a blank in the patch deletes
             val = self.walk(values, sub, path + [str(name)])
             if isinstance(dest, dict):

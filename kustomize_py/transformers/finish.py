@@ -56,9 +56,10 @@ def finish(top: Target, ra: Accumulator) -> list[Resource]:
         ordered = kept
     else:
         ordered = sort_resources(kept, None)
-    from kustomize_py.resources import ResourceList
+    if len({r.id_key() for r in ordered}) != len(ordered):
+        from kustomize_py.resources import ResourceList
 
-    ResourceList(ordered)  # the reference re-appends after sorting: ids must still be unique
+        ResourceList(ordered)  # the reference re-appends after sorting: this raises its error
     meta = top.build_metadata
     if "managedByLabel" in meta or top.options.managed_by_label:
         for res in ordered:

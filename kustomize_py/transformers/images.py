@@ -10,17 +10,50 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.resource import Resource, split_api_version
+from kustomize_py.fieldspecs.spec import by_kind
+from kustomize_py.resource import Resource
 
 _FIELDS = ("containers", "initContainers")
 
 
 @lru_cache(maxsize=256)
-def _matcher(name: str) -> re.Pattern[str] | None:
+def _matcher(name: str) -> re.Pattern[str] | _Plain | None:
+    if not _SPECIAL.search(name):
+        return _Plain(name)  # compiling costs ~0.3 ms an entry; `images:` may list a thousand
     try:
-        return re.compile("^" + name + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
+        return re.compile("^" + name + _TAIL)
     except re.error:
         return None
+
+
+_TAIL = r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$"
+_TAIL_RE = re.compile(_TAIL)
+
+
+class _Plain:
+    """`re.compile("^" + name + _TAIL)` for a name whose only special character is `.` (any
+    character but a newline): the name part has the name's length, so no backtracking is needed."""
+
+    __slots__ = ("name", "dots")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.dots = [j for j, ch in enumerate(name) if ch == "."]
+
+    def match(self, value: str) -> bool:
+        name = self.name
+        n = len(name)
+        head = value[:n]
+        if len(head) < n:
+            return False
+        if self.dots:
+            if any(head[j] == "\n" for j in self.dots):
+                return False
+            chars = list(head)
+            for j in self.dots:
+                chars[j] = "."
+            head = "".join(chars)
+        return head == name and _TAIL_RE.match(value, n) is not None
 
 
 def split_image(image: str) -> tuple[str, str, str]:
@@ -79,28 +112,35 @@ def set_images(resources: list[Resource], spec: dict[str, Any], specs: list[Fiel
             if out is not None:
                 parent[key] = out
 
+    matching = by_kind(specs)
     for res in resources:
-        if res.kind == "CustomResourceDefinition":
+        rid = res.id
+        if rid.kind == "CustomResourceDefinition":
             continue
         _legacy_walk(res.obj, update)
-        group, version = split_api_version(res.api_version)
-        for fs in specs:
-            if fs.matches(group, version, res.kind):
-                fs.apply(res.obj, update, None)
+        for fs in matching(rid.group, rid.version, rid.kind):
+            fs.apply(res.obj, update, None)
 
 
 def _legacy_walk(node: Any, update: Any) -> None:
     """Every `containers`/`initContainers` list anywhere in the object gets its images updated."""
+    # (lists are walked here, not in a call of their own, and scalars not at all: most values are)
     if isinstance(node, dict):
         for key, value in node.items():
-            _legacy_walk(value, update)
-            if key in _FIELDS and isinstance(value, list):
+            if isinstance(value, dict):
+                _legacy_walk(value, update)
+            elif isinstance(value, list):
                 for item in value:
-                    if isinstance(item, dict) and "image" in item:
-                        update(item, "image")
+                    if isinstance(item, (dict, list)):
+                        _legacy_walk(item, update)
+                if key in _FIELDS:
+                    for item in value:
+                        if isinstance(item, dict) and "image" in item:
+                            update(item, "image")
     elif isinstance(node, list):
         for item in node:
-            _legacy_walk(item, update)
+            if isinstance(item, (dict, list)):
+                _legacy_walk(item, update)
 
 
 def set_image_list(resources: list[Resource], images: list[dict[str, Any]], specs: list[FieldSpec]) -> None:
@@ -109,8 +149,10 @@ def set_image_list(resources: list[Resource], images: list[dict[str, Any]], spec
     which fields an entry visits (and how often) does not depend on their values. For each field
     the entries that may match its value are looked up (`_EntryIndex`), not tried one by one."""
     index = _EntryIndex(images)
+    matching = by_kind(specs)
     for res in resources:
-        if res.kind == "CustomResourceDefinition":
+        rid = res.id
+        if rid.kind == "CustomResourceDefinition":
             continue
         visits: dict[tuple[int, Any], list[Any]] = {}
 
@@ -122,10 +164,8 @@ def set_image_list(resources: list[Resource], images: list[dict[str, Any]], spec
                 seen[2] += 1
 
         _legacy_walk(res.obj, visit)
-        group, version = split_api_version(res.api_version)
-        for fs in specs:
-            if fs.matches(group, version, res.kind):
-                fs.apply(res.obj, visit, None)
+        for fs in matching(rid.group, rid.version, rid.kind):
+            fs.apply(res.obj, visit, None)
         for parent, key, times in visits.values():
             value = parent.get(key) if isinstance(parent, dict) else None
             if isinstance(value, str):

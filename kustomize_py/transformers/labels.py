@@ -8,8 +8,8 @@ if TYPE_CHECKING:
 
 from kustomize_py.errors import TransformerError
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.fieldspecs.spec import MAP
-from kustomize_py.resource import Resource, split_api_version
+from kustomize_py.fieldspecs.spec import MAP, by_kind
+from kustomize_py.resource import Resource
 
 
 def add_pairs(resources: list[Resource], pairs: dict[str, str], specs: list[FieldSpec]) -> None:
@@ -27,10 +27,9 @@ def add_pairs(resources: list[Resource], pairs: dict[str, str], specs: list[Fiel
         for k in keys:
             target[k] = pairs[k]
 
+    matching = by_kind(specs)
     for res in resources:
         obj = res.obj
-        group, version = split_api_version(res.api_version)
-        kind = res.kind
-        for spec in specs:
-            if spec.matches(group, version, kind):
-                spec.apply(obj, setter, MAP)
+        rid = res.id
+        for spec in matching(rid.group, rid.version, rid.kind):
+            spec.apply(obj, setter, MAP)

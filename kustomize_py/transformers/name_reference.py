@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 from kustomize_py.errors import TransformerError
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.resource import CLUSTER_NS, ResId, Resource
+from kustomize_py.fieldspecs.spec import PathSet
+from kustomize_py.resource import CLUSTER_NS, DEFAULT_NS, ResId, Resource
 from kustomize_py.yaml.scalars import text_of
 
 
@@ -28,10 +29,14 @@ class _Info:
         self.res = res
         self.cur = res.id
         self.prev = res.prev_ids()
-        self.cluster = self.cur.cluster_scoped
-        self.cur_ns = self.cur.effective_namespace
-        org = self.prev[0] if self.prev else self.cur
-        self.org_ns = org.effective_namespace
+        self.cluster = cluster = self.cur.cluster_scoped
+        self.cur_ns = res.id_key()[4]  # the effective namespace
+        if not self.prev:
+            self.org_ns = self.cur_ns
+        elif self.prev[0].kind == self.cur.kind:
+            self.org_ns = CLUSTER_NS if cluster else self.prev[0].namespace or DEFAULT_NS
+        else:
+            self.org_ns = self.prev[0].effective_namespace
         self.raw_ns = self.cur.namespace
         self.name = self.cur.name
         self.kind = self.cur.kind
@@ -80,21 +85,33 @@ def fix_references(resources: list[Resource], config: Any, referrers: set[int] |
     ctx = _Context(by_prev_name, org_ns_by_cur, org_ns_by_raw)
     # Which (target, field spec) pairs apply depends only on the referrer's original
     # group/version/kind: worked out once per kind, not once per resource.
-    plans: dict[tuple[str, str, str], list[tuple[tuple[str, str, str], FieldSpec]]] = {}
+    plans: dict[tuple[str, str, str], tuple[list[tuple[tuple[str, str, str], FieldSpec]], PathSet]] = {}
     walkers: dict[str, FieldSpec] = {}
     for info in infos:
         if referrers is not None and id(info.res) not in referrers:
             continue
         org = info.prev[0] if info.prev else info.cur
         gvk = (org.group, org.version, org.kind)
-        plan = plans.get(gvk)
-        if plan is None:
-            plan = plans[gvk] = [
-                ((ref["group"], ref["version"], ref["kind"]), walkers.setdefault(spec.path, FieldSpec(spec.path)))
-                for ref in backrefs for spec in ref["fieldSpecs"]
-                if _selected(org, spec.group, spec.version, spec.kind)]
-        for target, walker in plan:
-            _apply(ctx, info, target, walker)
+        found = plans.get(gvk)
+        if found is None:
+            plan = [((ref["group"], ref["version"], ref["kind"]), walkers.setdefault(spec.path, FieldSpec(spec.path)))
+                    for ref in backrefs for spec in ref["fieldSpecs"]
+                    if _selected(org, spec.group, spec.version, spec.kind)]
+            found = plans[gvk] = (plan, PathSet(walker for _, walker in plan))
+        plan, paths = found
+        if not plan:
+            continue
+        fixer = _Fixer(ctx, info)
+        if paths.usable:
+            # only the walks that get somewhere (the others would do nothing)
+            if info.kind == "RoleBinding":
+                _role_binding_namespaces(info)  # may fail, as the first walk would have
+            reaching = paths.reaching(info.res.obj)
+            for index in sorted(reaching):
+                fixer.apply(*plan[index])
+        else:
+            for target, walker in plan:
+                fixer.apply(target, walker)
 
 
 class _Context:
@@ -105,24 +122,49 @@ class _Context:
         self.org_ns_by_raw = org_ns_by_raw
 
 
-def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: FieldSpec) -> None:
-    """Point the fields `spec` (a path-only walker) finds in `referrer` at `target` objects."""
-    rb_ns = _role_binding_namespaces(referrer)
-    role_ref = _role_ref_gvk(referrer) if spec.path.endswith("roleRef/name") else None
+class _Fixer:
+    """Points the fields one referrer's walkers find at their target objects: made once per
+    referrer, not once per walk (most walks find nothing). `apply` sets up each walk."""
 
-    def in_subset(c: _Info) -> bool:
+    __slots__ = ("ctx", "referrer", "target", "spec", "rb_ns", "role_ref", "use_org")
+
+    target: tuple[str, str, str]
+    spec: FieldSpec
+    rb_ns: set[str] | frozenset[str]
+    role_ref: tuple[str, str] | None
+
+    def __init__(self, ctx: _Context, referrer: _Info) -> None:
+        self.ctx = ctx
+        self.referrer = referrer
+        self.use_org: dict[str, bool] = {}
+
+    def apply(self, target: tuple[str, str, str], spec: FieldSpec) -> None:
+        """Point the fields `spec` (a path-only walker) finds in the referrer at `target` objects."""
+        referrer = self.referrer
+        self.target = target
+        self.spec = spec
+        # read at every walk, as earlier walks may have changed them
+        self.rb_ns = _role_binding_namespaces(referrer) if referrer.kind == "RoleBinding" else _NO_NS
+        self.role_ref = _role_ref_gvk(referrer) if spec.path.endswith("roleRef/name") else None
+        if self.use_org:
+            self.use_org = {}
+        spec.apply(referrer.res.obj, self.setter, None)
+
+    def in_subset(self, c: _Info) -> bool:
+        referrer = self.referrer
         if referrer.cluster or c.cluster:
             return True
         if c.cur_ns == referrer.cur_ns:
             return True
-        return c.raw_ns in rb_ns and c.kind == "ServiceAccount"
+        return c.raw_ns in self.rb_ns and c.kind == "ServiceAccount"
 
-    def candidates_for(name: str, ns_filter: str | None) -> list[_Info]:
+    def candidates_for(self, name: str, ns_filter: str | None) -> list[_Info]:
+        target, role_ref = self.target, self.role_ref
         out = []
-        for c in ctx.by_prev_name.get(name, ()):
-            if not in_subset(c):
+        for c in self.ctx.by_prev_name.get(name, ()):
+            if not self.in_subset(c):
                 continue
-            if ns_filter is not None and not ns_filter_ok(c, ns_filter):
+            if ns_filter is not None and not self.ns_filter_ok(c, ns_filter):
                 continue
             if not any(_selected(p, *target) for p in c.prev):
                 continue
@@ -131,17 +173,15 @@ def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: F
             out.append(c)
         return out
 
-    use_org_cache: dict[str, bool] = {}
-
-    def ns_filter_ok(c: _Info, ns: str) -> bool:
-        use_org = use_org_cache.get(ns)
+    def ns_filter_ok(self, c: _Info, ns: str) -> bool:
+        use_org = self.use_org.get(ns)
         if use_org is None:
-            use_org = _subset_has_org_ns(ctx, referrer, rb_ns, ns)
-            use_org_cache[ns] = use_org
+            use_org = self.use_org[ns] = _subset_has_org_ns(self.ctx, self.referrer, self.rb_ns, ns)
         return (c.org_ns if use_org else c.cur_ns) == ns
 
-    def select(name: str, ns_filter: str | None, by_ns: bool) -> Resource | None:
-        cands = candidates_for(name, ns_filter)
+    def select(self, name: str, ns_filter: str | None, by_ns: bool) -> Resource | None:
+        referrer = self.referrer
+        cands = self.candidates_for(name, ns_filter)
         if len(cands) == 1:
             return cands[0].res
         cands = [c for c in cands if _affixes_equal(c.res, referrer.res, True)]
@@ -156,26 +196,26 @@ def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: F
             return first
         ids = ", ".join(str(c.cur) for c in cands)
         raise TransformerError(f"found multiple possible referrals: {ids}", path=referrer.res.source,
-                               field=spec.path)
+                               field=self.spec.path)
 
-    def set_scalar(parent: Any, key: Any) -> None:
+    def set_scalar(self, parent: Any, key: Any) -> None:
         old = parent[key]
         # The reference matches any scalar by its text, so `name: true` finds a Secret "true".
         if not isinstance(old, (str, int, float)):
             return
         old = _as_str(old)
-        referral = select(old, None, False)
+        referral = self.select(old, None, False)
         if referral is not None and referral.name != old:
             parent[key] = referral.name
 
-    def set_mapping(node: dict[str, Any]) -> None:
+    def set_mapping(self, node: dict[str, Any]) -> None:
         if "name" not in node:
-            raise TransformerError("path config error; no 'name' field in node", path=referrer.res.source,
-                                   field=spec.path)
+            raise TransformerError("path config error; no 'name' field in node", path=self.referrer.res.source,
+                                   field=self.spec.path)
         ns_value = node.get("namespace") if "namespace" in node else None
         ns_filter = None if ns_value is None and "namespace" not in node else _as_str(ns_value)
         old = _as_str(node.get("name"))
-        referral = select(old, ns_filter, True)
+        referral = self.select(old, ns_filter, True)
         if referral is None:
             return
         if referral.name == old and referral.namespace == "":
@@ -184,27 +224,28 @@ def _apply(ctx: _Context, referrer: _Info, target: tuple[str, str, str], spec: F
         if referral.namespace:
             node["namespace"] = referral.namespace
 
-    def setter(parent: Any, key: Any) -> None:
+    def setter(self, parent: Any, key: Any) -> None:
         value = parent[key]
         if value is None:
             return
         if isinstance(value, dict):
-            set_mapping(value)
+            self.set_mapping(value)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if item is None:
                     continue
                 if isinstance(item, dict):
-                    set_mapping(item)
+                    self.set_mapping(item)
                 elif isinstance(item, list):
                     raise TransformerError("expected either a string or a map of string",
-                                           path=referrer.res.source, field=spec.path)
+                                           path=self.referrer.res.source, field=self.spec.path)
                 else:
-                    set_scalar(value, i)
+                    self.set_scalar(value, i)
         else:
-            set_scalar(parent, key)
+            self.set_scalar(parent, key)
 
-    spec.apply(referrer.res.obj, setter, None)
+
+_NO_NS: frozenset[str] = frozenset()
 
 
 def _as_str(v: Any) -> str:
@@ -212,7 +253,7 @@ def _as_str(v: Any) -> str:
     return text_of(v)
 
 
-def _subset_has_org_ns(ctx: _Context, referrer: _Info, rb_ns: set[str], ns: str) -> bool:
+def _subset_has_org_ns(ctx: _Context, referrer: _Info, rb_ns: set[str] | frozenset[str], ns: str) -> bool:
     """Does any candidate the referrer could see have `ns` as its original namespace?"""
     if referrer.cluster:
         return any(ns in s for s in ctx.org_ns_by_cur.values())

@@ -31,22 +31,34 @@ def set_namespace(resources: list[Resource], namespace: str, specs: list[FieldSp
             raise TransformerError("namespace field specs must target scalar nodes")
         parent[key] = namespace
 
+    plans: dict[tuple[str, str], tuple[bool, tuple[FieldSpec, ...]]] = {}
     for res in resources:
         obj = res.obj
         if not obj:
             continue
         res.store_previous_id()
         api, kind = res.api_version, res.kind
-        group, version = split_api_version(api)
-        own = [s for s in specs if s.path != "metadata/namespace" and not (api != "v1" and s.path == "metadata/name")]
-        if not is_cluster_scoped(api, kind):
-            FieldSpec("metadata/namespace", create=True).apply(obj, setter, SCALAR)
+        plan = plans.get((api, kind))
+        if plan is None:
+            plan = plans[(api, kind)] = _plan(api, kind, specs)
+        if plan[0]:
+            _OWN_NAMESPACE.apply(obj, setter, SCALAR)
         if kind in ROLE_BINDINGS:
-            own = [s for s in own if not (s.kind in ROLE_BINDINGS and s.path == "subjects/namespace")]
             _role_binding_subjects(obj, subjects, setter)
-        for spec in own:
-            if spec.matches(group, version, kind):
-                spec.apply(obj, setter, SCALAR)
+        for spec in plan[1]:
+            spec.apply(obj, setter, SCALAR)
+
+
+_OWN_NAMESPACE = FieldSpec("metadata/namespace", create=True)
+
+
+def _plan(api: str, kind: str, specs: list[FieldSpec]) -> tuple[bool, tuple[FieldSpec, ...]]:
+    """(set metadata/namespace?, the other specs to apply) for objects of one apiVersion and kind."""
+    group, version = split_api_version(api)
+    own = [s for s in specs if s.path != "metadata/namespace" and not (api != "v1" and s.path == "metadata/name")]
+    if kind in ROLE_BINDINGS:
+        own = [s for s in own if not (s.kind in ROLE_BINDINGS and s.path == "subjects/namespace")]
+    return not is_cluster_scoped(api, kind), tuple(s for s in own if s.matches(group, version, kind))
 
 
 def _role_binding_subjects(obj: dict[str, Any], mode: str, setter: Any) -> None:

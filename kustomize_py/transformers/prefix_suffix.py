@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from kustomize_py.fieldspecs import FieldSpec
-from kustomize_py.fieldspecs.spec import SCALAR
+from kustomize_py.fieldspecs.spec import SCALAR, by_kind
 from kustomize_py.resource import Resource
 from kustomize_py.yaml.scalars import text_of
 
@@ -15,8 +15,12 @@ from kustomize_py.yaml.scalars import text_of
 _SKIP = (("", "CustomResourceDefinition"), ("apiregistration.k8s.io", "APIService"), ("", "Namespace"))
 
 
+_SKIP_GROUP = {k: g for g, k in _SKIP}  # (each kind once)
+
+
 def _skipped(group: str, kind: str) -> bool:
-    return any(kind == k and (not g or g == group) for g, k in _SKIP)
+    g = _SKIP_GROUP.get(kind)
+    return g is not None and (not g or g == group)
 
 
 def add_affix(resources: list[Resource], specs: list[FieldSpec], *, prefix: str = "", suffix: str = "") -> None:
@@ -30,13 +34,12 @@ def add_affix(resources: list[Resource], specs: list[FieldSpec], *, prefix: str 
         # The affix joins the scalar's text: `name: 007` becomes "p-007".
         parent[key] = prefix + (value if isinstance(value, str) else text_of(value)) + suffix
 
+    matching = by_kind(specs)
     for res in resources:
         org = res.org_id()
         if _skipped(org.group, org.kind):
             continue
-        for spec in specs:
-            if not spec.matches(org.group, org.version, org.kind):
-                continue
+        for spec in matching(org.group, org.version, org.kind):
             if spec.path == "metadata/name":
                 if prefix:
                     res.prefixes.append(prefix)

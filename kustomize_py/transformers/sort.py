@@ -37,24 +37,49 @@ def sort_resources(resources: list[Resource], options: dict[str, Any] | None) ->
     last = legacy.get("orderLast") or []
     ranks = {kind: i - len(first) for i, kind in enumerate(first)}
     ranks.update({kind: 1 + i for i, kind in enumerate(last)})
-    keyed = [(r.id, r) for r in resources]
+    ids = [r.id for r in resources]
+    order = legacy_order(ids, ranks) if _key_sort_agrees(ids) else legacy_order_compared(ids, ranks)
+    return [resources[i] for i in order]
 
-    def gvk_str(i: ResId) -> str:
-        return f"{i.group or '~G'}_{i.version or '~V'}_{i.kind or '~K'}"
 
-    def cmp(a: tuple[ResId, Resource], b: tuple[ResId, Resource]) -> int:
-        x, y = a[0], b[0]
+def _gvk_str(i: ResId) -> str:
+    return f"{i.group or '~G'}_{i.version or '~V'}_{i.kind or '~K'}"
+
+
+def _id_str(i: ResId) -> str:
+    return f"{i.gvk_string()}|{i.namespace or '~X'}|{i.name or '~N'}"
+
+
+def _key_sort_agrees(ids: list[ResId]) -> bool:
+    """Does a sort by (rank, gvk string, id string) give the comparison's order? Yes unless two
+    kinds have one gvk text (the comparison calls them equal) or Namespaces of several groups
+    are present (it orders some of those backwards)."""
+    gvks = {(i.group, i.version, i.kind) for i in ids}
+    if len({_gvk_str(i) for i in ids}) != len(gvks):
+        return False
+    return sum(1 for g in gvks if g[2] == "Namespace") <= 1
+
+
+def legacy_order(ids: list[ResId], ranks: dict[str, int]) -> list[int]:
+    """Positions in the legacy order, by a sort key (~5x faster than the comparison)."""
+    keys = [(ranks.get(i.kind, 0), _gvk_str(i), _id_str(i)) for i in ids]
+    return sorted(range(len(ids)), key=keys.__getitem__)
+
+
+def legacy_order_compared(ids: list[ResId], ranks: dict[str, int]) -> list[int]:
+    """Positions in the legacy order, by the reference's comparison itself."""
+
+    def cmp(a: int, b: int) -> int:
+        x, y = ids[a], ids[b]
         if (x.group, x.version, x.kind) != (y.group, y.version, y.kind):
             rx, ry = ranks.get(x.kind, 0), ranks.get(y.kind, 0)
             if rx != ry:
                 return -1 if rx < ry else 1
-            sx, sy = gvk_str(x), gvk_str(y)
+            sx, sy = _gvk_str(x), _gvk_str(y)
             if x.kind == "Namespace" and y.kind == "Namespace" and (not x.group or not y.group):
                 return -1 if sx > sy else (1 if sx < sy else 0)
             return -1 if sx < sy else (1 if sx > sy else 0)
-        kx = f"{x.gvk_string()}|{x.namespace or '~X'}|{x.name or '~N'}"
-        ky = f"{y.gvk_string()}|{y.namespace or '~X'}|{y.name or '~N'}"
+        kx, ky = _id_str(x), _id_str(y)
         return -1 if kx < ky else (1 if kx > ky else 0)
 
-    keyed.sort(key=cmp_to_key(cmp))
-    return [r for _, r in keyed]
+    return sorted(range(len(ids)), key=cmp_to_key(cmp))
