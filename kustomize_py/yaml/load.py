@@ -645,6 +645,11 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
                 # JSON's `\\/` escape is not one of go-yaml v3's (outside strings JSON has no '\\')
                 raise YamlError("yaml: found unknown escape character", path=source)
             return as_json
+    from kustomize_py.yaml.simple import read as read_simple  # (imports this module)
+
+    simple = read_simple(text, folded)  # plain block YAML, read without libyaml's nodes
+    if simple is not None:
+        return simple
     original = text
     for _ in range(10_000):
         try:
