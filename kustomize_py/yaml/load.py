@@ -501,8 +501,13 @@ def _to_text(text: str | bytes, source: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
             raise YamlError(f"yaml: invalid UTF-16 data at byte {err.start}", path=source) from None
+    try:  # utf-8, then without a BOM: what utf-8-sig does, without its Python-level codec
+        text = data.decode()
+        return text[1:] if text[:1] == "\ufeff" else text
+    except UnicodeDecodeError:
+        pass
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # its error offsets are the ones reported
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise YamlError(f"yaml: line {line}: invalid UTF-8 byte at offset {err.start} "
@@ -645,9 +650,7 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
                 # JSON's `\\/` escape is not one of go-yaml v3's (outside strings JSON has no '\\')
                 raise YamlError("yaml: found unknown escape character", path=source)
             return as_json
-    from kustomize_py.yaml.simple import read as read_simple  # (imports this module)
-
-    simple = read_simple(text, folded)  # plain block YAML, read without libyaml's nodes
+    simple = _simple_reader()(text, folded)  # plain block YAML, read without libyaml's nodes
     if simple is not None:
         return simple
     original = text
@@ -670,6 +673,20 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
             _refuse_slash_escape(text, source)
         return docs
     raise YamlError("yaml: too many scalars libyaml refuses", path=source)
+
+
+_read_simple: Any = None
+
+
+def _simple_reader() -> Any:
+    """simple.read, imported on first use (it imports this module); kept here, as an import
+    statement in load_all would cost a Python call per file."""
+    global _read_simple
+    if _read_simple is None:
+        from kustomize_py.yaml.simple import read
+
+        _read_simple = read
+    return _read_simple
 
 
 GO_MAX_DEPTH = 10_000  # go-yaml v3's nesting limit; libyaml's default is 1,000
