@@ -602,6 +602,7 @@ def _atom(v: Any) -> str:
 
 
 _layout_cache: dict[tuple[Any, ...], list[tuple[Any, str | None, int]]] = {}
+_NEWLINES = ["\n" + " " * i for i in range(64)]  # a line break and an indentation, made once
 
 
 def _layout(d: dict[Any, Any]) -> list[tuple[Any, str | None, int]]:
@@ -634,7 +635,7 @@ def _layout(d: dict[Any, Any]) -> list[tuple[Any, str | None, int]]:
 def _map(d: dict[Any, Any], indent: int, out: list[str], inline: bool) -> None:
     """A block mapping whose keys sit at column `indent`; `inline` when the cursor is already
     there (after "- " or at the document start). The common values are written inline here."""
-    nl = "\n" + " " * indent
+    nl = _NEWLINES[indent] if indent < 64 else "\n" + " " * indent
     child = indent + 2
     append = out.append
     first = inline
@@ -684,7 +685,7 @@ def _complex_entry(k: str, v: Any, indent: int, out: list[str]) -> None:
 
 def _seq(items: list[Any], indent: int, out: list[str], inline: bool) -> None:
     """A block sequence with its dashes at column `indent`."""
-    dash = "\n" + " " * indent + "-"
+    dash = _NEWLINES[indent] + "-" if indent < 64 else "\n" + " " * indent + "-"
     append = out.append
     first = inline
     for item in items:

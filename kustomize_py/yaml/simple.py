@@ -1,8 +1,8 @@
 """A fast reader for the plain block YAML most resource files are written in; None for anything
 else, which load.py then reads through libyaml.
 
-The subset: printable ASCII without tabs, backslashes or ` #` comments after content; lines that
-are blank, whole-line comments, `---`, `key: value`, `key:`, `- value` or `- key: value`, where
+The subset: printable ASCII without tabs or backslashes; lines that are blank, whole-line
+comments, `---`, `key: value`, `key:`, `- value` or `- key: value` (no comment after them), where
 keys are plain strings and values are plain scalars, simple quoted strings, `{}` or `[]`. The
 nesting follows the indentation exactly as in YAML (a sequence may sit at its key's column); any
 line that does not fit the structure (a continuation line, a stray indentation, a duplicate key)
@@ -46,7 +46,7 @@ class _PlainStyle:
 def read(text: str, folded: bool) -> list[Any] | None:
     """The non-empty documents of `text` as load_all's node builder makes them, or None when
     the text is not in the subset."""
-    if not text.isascii() or " #" in text or _UNSUPPORTED_CHAR.search(text) or _DEEP in text:
+    if not text.isascii() or _UNSUPPORTED_CHAR.search(text) or _DEEP in text:
         return None
     if not text.endswith("\n"):
         text += "\n"
@@ -99,6 +99,8 @@ def _documents(text: str) -> list[list[tuple[int, int, str, Any]]]:
                 raise _Unsupported  # a scalar line: a document or a continuation
             continue
         if key not in keys:
+            if key[0] == "#" and not dash:
+                continue  # a comment holding ": "
             _check_key(key)
         if dash:
             append((col, _DASH, "", _INLINE))
@@ -123,7 +125,7 @@ _value_cache: dict[str, Any] = {}
 def _check_key(key: str) -> None:
     """Refuse a key outside the subset: one that is not a plain string key in YAML."""
     if key[0] in _INDICATORS or key[-1] == " " or key == "<<" or len(key) > _MAX_KEY or key.startswith(
-            ("---", "...")):
+            ("---", "...")) or " #" in key:
         raise _Unsupported
     try:
         read = _plain_cache[key]
@@ -153,8 +155,9 @@ def _scalar(rest: str) -> Any:
         return {}  # a new one each time: not cached
     elif rest == "[]":
         return []
-    elif (c in _INDICATORS and (c != "-" or rest[1:2] in ("", " "))) or ": " in rest or rest[-1] == ":":
-        raise _Unsupported
+    elif (c in _INDICATORS and (c != "-" or rest[1:2] in ("", " "))) or ": " in rest or rest[-1] == ":" or (
+            " #" in rest):
+        raise _Unsupported  # (a comment after the value, too)
     else:
         value = _plain(rest, _PlainStyle)
     if len(_value_cache) > 100_000:
