@@ -79,8 +79,9 @@ def _watch_flags(p: argparse.ArgumentParser) -> None:
                    help="with --watch: poll file times instead of using the watchfiles package")
 
 
-def _load(args: argparse.Namespace, target: str, root: Path) -> tuple[Any, list[dict[str, Any]]]:
-    """The app and its desired manifests: a file of manifests is read, anything else is rendered."""
+def _load(args: argparse.Namespace, target: str, root: Path, cache: Any = None) -> tuple[Any, list[dict[str, Any]]]:
+    """The app and its desired manifests: a file of manifests is read, anything else is rendered
+    (with `cache`, a watch session's WatchCache, when given)."""
     from kustomize_py.sync import apps
 
     if target == "-" or Path(target).is_file():
@@ -93,7 +94,7 @@ def _load(args: argparse.Namespace, target: str, root: Path) -> tuple[Any, list[
         items = [i for d in docs for i in (d.get("items") or [] if d.get("kind") == "List" else [d])]
         return app, items
     app = apps.resolve(target, root, name=args.app_name, namespace=args.namespace)
-    return app, apps.render(app, root)
+    return app, apps.render(app, root, cache=cache)
 
 
 def _options(args: argparse.Namespace, app: Any) -> Any:
@@ -135,9 +136,9 @@ def run(args: argparse.Namespace) -> int:
         from kustomize_py.cli.watching import watch_app
 
         if args.command == "diff":
-            return watch_app(args, root, backend, lambda: _diff(args, root, backend))
+            return watch_app(args, root, backend, lambda cache: _diff(args, root, backend, cache))
         return watch_app(args, root, backend,
-                         lambda: sync_once(args, root, backend, progress_printer(args.format)),
+                         lambda cache: sync_once(args, root, backend, progress_printer(args.format), cache),
                          lambda result: print_report(result, args.format))
     for flag in ("pause_argocd", "watch_poll"):
         if getattr(args, flag, False):
@@ -163,13 +164,13 @@ def _line(r: Any) -> str:
     return text
 
 
-def sync_once(args: argparse.Namespace, root: Path, backend: Any, progress: Any = None) -> Any:
+def sync_once(args: argparse.Namespace, root: Path, backend: Any, progress: Any = None, cache: Any = None) -> Any:
     """One sync of `args.target`: render, plan, apply; the SyncResult (a watch loop calls this again)."""
     from kustomize_py.sync.engine import sync
 
     from kustomize_py.sync.destination import check
 
-    app, desired = _load(args, args.target, root)
+    app, desired = _load(args, args.target, root, cache)
     unverified = check(app, args.backend, root)
     if progress is not None:
         mode = " (dry run)" if args.dry_run else ""
@@ -215,11 +216,11 @@ def _colour(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _diff(args: argparse.Namespace, root: Path, backend: Any) -> int:
+def _diff(args: argparse.Namespace, root: Path, backend: Any, cache: Any = None) -> int:
     from kustomize_py.sync.engine import make_plan, plan_diff
     from kustomize_py.sync.normalize import render_diffs
 
-    app, desired = _load(args, args.target, root)
+    app, desired = _load(args, args.target, root, cache)
     diffs = plan_diff(make_plan(app.name, desired, backend, _options(args, app)))
     if args.format == "json":
         print(json.dumps({"app": app.name, "diffs": [d.to_dict() for d in diffs]}, indent=2))

@@ -87,6 +87,7 @@ def watch_build(args: argparse.Namespace, options: dict[str, Any]) -> int:
                             pass
                 state["written"] = written
         except KpyError as err:
+            cache.failed()
             print(f"Error: {err}", file=sys.stderr, flush=True)
             print(f"build failed after {_ms(start)}; watching for the next change", file=sys.stderr, flush=True)
             return
@@ -189,16 +190,18 @@ def _argocd_guard(args: argparse.Namespace, app: Any, root: Path, backend: Any) 
     return resume
 
 
-def watch_app(args: argparse.Namespace, root: Path, backend: Any, run: Callable[[], Any],
+def watch_app(args: argparse.Namespace, root: Path, backend: Any, run: Callable[[Any], Any],
               report: Callable[[Any], None] | None = None) -> int:
     """`kpy diff APP --watch` and `kpy sync APP --watch`: one diff or sync per change of the app's files.
 
-    `run` is one diff or sync (the command's own); a sync's result is then printed by `report`.
+    `run(cache)` is one diff or sync (the command's own) rendering with the session's WatchCache;
+    a sync's result is then printed by `report`.
     A sync is never cut short by Ctrl-C or SIGTERM: the signal takes effect once the sync in progress
     has finished, so the backend holds a complete sync, and Argo CD is resumed if it was paused."""
-    from kustomize_py.watch import loop
+    from kustomize_py.watch import WatchCache, loop
 
     app, paths = _app_paths(args, root)
+    cache = WatchCache()
     watcher = _watcher(args)
     resume = _argocd_guard(args, app, root, backend) if args.command == "sync" else None
 
@@ -206,17 +209,19 @@ def watch_app(args: argparse.Namespace, root: Path, backend: Any, run: Callable[
         start = time.perf_counter()
         try:
             if args.command == "diff":
-                run()
+                run(cache)
             else:
                 with watcher.critical():
-                    result = run()
+                    result = run(cache)
                 if report is not None:
                     report(result)
         except KpyError as err:
+            cache.failed()
             print(f"Error: {err}", file=sys.stderr, flush=True)
             print(f"{args.command} failed after {_ms(start)}; watching for the next change", file=sys.stderr,
                   flush=True)
             return
+        cache.sweep()
         sys.stdout.flush()
         print(f"{args.command} done in {_ms(start)}", file=sys.stderr, flush=True)
 

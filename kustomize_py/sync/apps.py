@@ -176,11 +176,11 @@ def resolve(target: str, root: Path, *, name: str | None = None, namespace: str 
     raise SyncError(f"no app or overlay directory named {target!r}{hint}", field="APP")
 
 
-def render(app: Application, root: Path) -> list[dict[str, Any]]:
-    """The app's desired manifests, rendered by kustomize_py."""
+def render(app: Application, root: Path, cache: Any = None) -> list[dict[str, Any]]:
+    """The app's desired manifests, rendered by kustomize_py (`cache`: a ParseCache to share)."""
     import kustomize_py
 
     path = Path(root) / app.path
     if not path.is_dir():
         raise SyncError(f"app {app.name}: source path does not exist", path=str(path), field="spec.source.path")
-    return list(kustomize_py.build(path).objects)
+    return list(kustomize_py.build(path, cache=cache).objects)

@@ -182,6 +182,8 @@ def diff_manifests(old: list[dict[str, Any]], new: list[dict[str, Any]], *, reda
     out: list[ResourceDiff] = []
     for key, obj in new_by_key.items():
         before = old_by_key.get(key)
+        if before is not None and not include_unchanged and before == obj:
+            continue  # equal as given: equal once normalised and redacted too
         if before is None and key in renamed_from:
             before = old_by_key[renamed_from[key]]
         d = diff_objects(before, obj, redact=redact, normalise=normalise)

@@ -109,6 +109,12 @@ def _replicas(ra: Accumulator, replica: dict[str, Any]) -> list[Any]:
 
 
 def run_all(target: Target, ra: Accumulator) -> None:
+    memo = getattr(target.options.cache, "passes", None)  # a watch session's (transformers/reuse.py)
+    if memo is not None:
+        from kustomize_py.transformers import reuse
+
+        if reuse.run(target, ra, memo):
+            return
     for kind, action in steps(target, ra):
         # a step returning the resources it changed keeps the index itself (None: rebuild it)
         ra.resources.reindex(action())

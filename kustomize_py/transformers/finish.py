@@ -29,9 +29,15 @@ def finish(top: Target, ra: Accumulator) -> list[Resource]:
                 res.store_previous_id()
                 res.set_name(f"{res.name}-{hash_suffix(res.obj)}")
         ra.resources.reindex()
-    from kustomize_py.transformers import name_reference
+    memo = getattr(top.options.cache, "passes", None)  # a watch session's (transformers/reuse.py)
+    if memo is not None:
+        from kustomize_py.transformers import reuse
 
-    name_reference.fix_references(ra.resources.items, ra.config)
+        reuse.fix_references(ra.resources.items, ra.config, memo)
+    else:
+        from kustomize_py.transformers import name_reference
+
+        name_reference.fix_references(ra.resources.items, ra.config)
     if ra.vars:
         from kustomize_py.transformers import vars as vars_
 

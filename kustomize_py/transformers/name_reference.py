@@ -57,7 +57,9 @@ def _affixes_equal(x: Resource, y: Resource, allow_empty: bool) -> bool:
     return _same_ending(x.prefixes, y.prefixes) and _same_ending(x.suffixes, y.suffixes)
 
 
-def fix_references(resources: list[Resource], config: Any) -> None:
+def fix_references(resources: list[Resource], config: Any, referrers: set[int] | None = None) -> None:
+    """Point referring fields at the renamed objects. `referrers`, when given, holds the id() of
+    the only resources whose fields are fixed (every resource is still a candidate)."""
     backrefs = config.name_reference
     if not backrefs or not resources:
         return
@@ -81,6 +83,8 @@ def fix_references(resources: list[Resource], config: Any) -> None:
     plans: dict[tuple[str, str, str], list[tuple[tuple[str, str, str], FieldSpec]]] = {}
     walkers: dict[str, FieldSpec] = {}
     for info in infos:
+        if referrers is not None and id(info.res) not in referrers:
+            continue
         org = info.prev[0] if info.prev else info.cur
         gvk = (org.group, org.version, org.kind)
         plan = plans.get(gvk)
