@@ -24,8 +24,9 @@ _WIDTH = 80  # go-yaml's best_width: folding happens at a space once the column 
 _SIMPLE_KEY_MAX = 128  # longer keys (in bytes) are written as "? key" / ": value"
 
 # Strings that certainly print plain: a safe first character, then only characters that never
-# trigger quoting. Anything else goes through the full analysis below (and is cached).
-_FAST_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./=+-]*")
+# trigger quoting (a ':' only before another such character: `image:tag`, `http://x`). Anything
+# else goes through the full analysis below (and is cached).
+_FAST_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./=+-]*(?::[A-Za-z0-9_./=+-]+)*")
 _NEL_RUN = re.compile(" *\x85[ \x85]*")
 # A raw NEL starts a new line where go-yaml v2 reads the JSON back; "---" or "..." right after
 # it is a document marker there, and Kustomize fails.
