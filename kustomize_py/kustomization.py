@@ -335,7 +335,12 @@ class Kustomization(Record):
 def find_file(loader: Loader) -> str:
     """The name of the one kustomization file in the loader's root. As in the reference, a name
     counts only when the file can be loaded: a link leading out of the root is not found."""
-    found = [n for n in FILE_NAMES if loader.is_file(n) and _loadable(loader, n)]
+    return _find(loader)[0]
+
+
+def _find(loader: Loader) -> tuple[str, str]:
+    """(name, real path) of the one kustomization file: checked as loader.read_resolved checks it."""
+    found = [(n, real) for n in FILE_NAMES if loader.is_file(n) and (real := _loadable(loader, n))]
     if not found:
         raise KustomizationError(
             f"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{loader.root}'"
@@ -345,12 +350,12 @@ def find_file(loader: Loader) -> str:
     return found[0]
 
 
-def _loadable(loader: Loader, name: str) -> bool:
+def _loadable(loader: Loader, name: str) -> str | None:
+    """The real path of `name` when the load restriction lets it be read."""
     try:
-        loader.resolve(name)
+        return loader.resolve(name)
     except KpyError:
-        return False
-    return True
+        return None
 
 
 _YN = __import__("re").compile(r"^(?:y|Y|n|N)$")
@@ -430,9 +435,9 @@ def _parse(data: bytes, path: str) -> list[Any]:
 
 def load(loader: Loader) -> Kustomization:
     """Read and validate the kustomization file in the loader's root."""
-    name = find_file(loader)
+    name, real = _find(loader)  # found a file and checked it: read it without checking again
     path = loader.join(name)
-    docs = _parse(loader.read_bytes(name), path)
+    docs = _parse(loader.read_checked(name, real), path)
     if len(docs) > 1:
         raise KustomizationError("invalid Kustomization: expected a single document", path=path)
     raw = docs[0] if docs else {}

@@ -62,7 +62,8 @@ class Loader(FrozenRecord):
 
     def join(self, rel: str) -> str:
         """`rel` under the root (or `rel` itself when absolute), tidied but not resolved."""
-        return tidy(rel if rel.startswith("/") else f"{self.root}/{rel}")
+        joined = rel if rel.startswith("/") else f"{self.root}/{rel}"
+        return joined if _is_tidy(joined) else tidy(joined)
 
     def resolve(self, rel: str) -> str:
         """The real path of `rel`, checked against the load restriction (it need not exist)."""
@@ -84,19 +85,25 @@ class Loader(FrozenRecord):
         joined = self.join(rel)
         fs = self.fs
         if self.restrictor == ROOT_ONLY:  # the reference's restrictor resolves links before the
-            if not fs.exists(joined):  # root check, and refuses a directory even outside it
-                raise LoadError(missing(os.path.normpath(joined), fs)).locate(path=joined)
-            if fs.is_dir(joined):
-                raise LoadError(f"'{os.path.normpath(joined)}' must resolve to a file").locate(path=joined)
+            if not fs.is_file(joined):  # root check, and refuses a directory even outside it
+                if not fs.exists(joined):  # (a regular file, the usual case, passes in one stat)
+                    raise LoadError(missing(os.path.normpath(joined), fs)).locate(path=joined)
+                if fs.is_dir(joined):
+                    raise LoadError(f"'{os.path.normpath(joined)}' must resolve to a file").locate(path=joined)
         elif fs.is_dir(joined):
             raise LoadError(f"read {os.path.normpath(joined)}: is a directory").locate(path=joined)
         real = self.resolve(rel)
+        return real, self.read_checked(rel, real)
+
+    def read_checked(self, rel: str, real: str) -> bytes:
+        """The bytes of file `rel`, already checked (as read_resolved checks it) to be the file `real`."""
         try:
-            return real, fs.read_bytes(real)
+            return self.fs.read_bytes(real)
         except FileNotFoundError:
-            raise LoadError(missing(os.path.normpath(joined), fs)).locate(path=joined) from None
+            joined = self.join(rel)
+            raise LoadError(missing(os.path.normpath(joined), self.fs)).locate(path=joined) from None
         except OSError as err:
-            raise LoadError(f"cannot read '{rel}': {err.strerror}").locate(path=joined) from None
+            raise LoadError(f"cannot read '{rel}': {err.strerror}").locate(path=self.join(rel)) from None
 
     def read_text(self, rel: str) -> str:
         data = self.read_bytes(rel)
@@ -150,6 +157,12 @@ def tidy(path: str) -> str:
     if path.startswith("/"):
         return "/" + "/".join(parts)
     return "/".join(parts) or "."
+
+
+def _is_tidy(path: str) -> bool:
+    """Whether tidy(path) == path (the usual case: a tidy root joined with a plain name)."""
+    return (bool(path) and "//" not in path and "/./" not in path and not path.startswith("./")
+            and not path.endswith(("/", "/.")) and path != ".")
 
 
 def within(path: str, root: str) -> bool:

@@ -24,7 +24,7 @@ from kustomize_py.errors import (
     go_quote,
 )
 from kustomize_py.fieldspecs.config import TransformerConfig, default_config, from_data
-from kustomize_py.filesys import DISK, MemoryFS
+from kustomize_py.filesys import DiskFS, MemoryFS
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
 from kustomize_py.loader import Loader
@@ -59,6 +59,9 @@ class BuildResult(Record):
         return self._yaml
 
 
+_NO_CONFIG = TransformerConfig()  # shared: configs are never changed in place
+
+
 class Accumulator(Record):
     """Resources gathered so far, with the transformer config and vars that came with them."""
 
@@ -67,16 +70,21 @@ class Accumulator(Record):
     def __init__(self, resources: ResourceList | None = None, config: TransformerConfig | None = None,
                  vars: list[dict[str, Any]] | None = None) -> None:
         self.resources = ResourceList() if resources is None else resources
-        self.config = TransformerConfig() if config is None else config
+        self.config = _NO_CONFIG if config is None else config
         self.vars: list[dict[str, Any]] = [] if vars is None else vars
 
     def merge(self, other: Accumulator) -> None:
-        self.resources.append_all(other.resources)
+        if self.resources.items:
+            self.resources.append_all(other.resources)
+        else:  # the first base (an overlay's only one, say): its list as it is, not indexed again
+            self.resources = other.resources
         self.config = self.config.merge(other.config)
         self.add_vars(other.vars)
 
     def add_vars(self, new: list[dict[str, Any]]) -> None:
         """Keep vars (already bound to their resources); names must be unique."""
+        if not new:  # most bases: no set of the names so far for each
+            return
         names = {v.get("name") for v in self.vars}
         for var in new:
             if var.get("name") in names:
@@ -157,22 +165,50 @@ class Target(Record):
             if _is_remote(path):
                 self._accumulate_remote(ra, path)
                 continue
-            try:
-                resources = self._read_resource_file(path)
-            except _NotAFile as file_err:
+            # Like the reference, an entry is tried as a file, then as a directory. A directory
+            # always fails as a file, and that failure is only part of the message when it fails
+            # as a directory too: it is not made (an exception per base) unless needed. So an
+            # entry is opened as a directory first, unless it is named like a resource file;
+            # either way the outcome and the error are the first's, as only one can succeed.
+            file_err = None
+            loader = None if path.endswith(_FILE_SUFFIXES) else self._child_or_none(path)
+            if loader is None:
                 try:
-                    self._accumulate_directory(ra, path, component=False)
-                except KpyError as dir_err:
-                    cause = file_err.cause
-                    if file_err.malformed:
-                        raise cause.reworded(f"accumulating resources from '{path}': {cause.message}") from None
-                    cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
-                    raise self._at_entry(dir_err, "resources", path).reworded(
-                        f"accumulating resources: accumulation err='accumulating resources from "
-                        f"'{path}': {cause.message}': {dir_err.message}", cls,
-                        default_path=self.loader.root) from None
-                continue
-            ra.resources.append_all(resources)
+                    resources = self._read_resource_file(path)
+                except _NotAFile as err:
+                    file_err = err
+                else:
+                    ra.resources.append_all(resources)
+                    continue
+            try:
+                self._accumulate_directory(ra, path, component=False, loader=loader)
+            except KpyError as dir_err:
+                file_err = file_err or self._file_failure(path)
+                if file_err is None:  # it became a readable file meanwhile
+                    raise
+                cause = file_err.cause
+                if file_err.malformed:
+                    raise cause.reworded(f"accumulating resources from '{path}': {cause.message}") from None
+                cls = type(cause) if isinstance(cause, LoadRestrictionError) else type(dir_err)
+                raise self._at_entry(dir_err, "resources", path).reworded(
+                    f"accumulating resources: accumulation err='accumulating resources from "
+                    f"'{path}': {cause.message}': {dir_err.message}", cls,
+                    default_path=self.loader.root) from None
+
+    def _child_or_none(self, path: str) -> Loader | None:
+        """A loader at directory `path`, or None (its error is raised again when it is tried)."""
+        try:
+            return self.loader.child(path)
+        except KpyError:
+            return None
+
+    def _file_failure(self, path: str) -> _NotAFile | None:
+        """Why `path` cannot be read as a resource file (None: it can)."""
+        try:
+            self._read_resource_file(path)
+        except _NotAFile as err:
+            return err
+        return None
 
     def _at_entry(self, err: KpyError, field: str, entry: str) -> KpyError:
         """`err` placed at the `field` entry `entry` of this kustomization, unless it came from
@@ -223,7 +259,9 @@ class Target(Record):
     def _accumulate_directory(self, ra: Accumulator, path: str, component: bool,
                               loader: Loader | None = None) -> Accumulator:
         loader = loader or self.loader.child(path)
-        origin = os.path.normpath(os.path.join(self.origin_path or "", path)) if self.origin_path or path else None
+        origin = None  # origins are tracked only with the top's buildMetadata
+        if self.tracking and (self.origin_path or path):
+            origin = os.path.normpath(os.path.join(self.origin_path or "", path))
         try:
             sub = Target.at(loader, self.options, self.build_metadata, origin)
         except KpyError as err:
@@ -258,11 +296,11 @@ class Target(Record):
         return remote.accumulate(self, ra, url, component)
 
     def _merge_configurations(self, ra: Accumulator) -> None:
-        from kustomize_py.yaml import load
-
         k = self.kustomization
         paths = k.get("configurations", [])
         if paths:
+            from kustomize_py.yaml import load
+
             # A configuration's spec replaces a default one with the same path that it narrows
             # (e.g. `metadata/name` for one kind only): the reference merges defaults into it.
             own = TransformerConfig()
@@ -314,6 +352,9 @@ class Target(Record):
             from kustomize_py.transformers.plugins import run_validator_plugins
 
             run_validator_plugins(self, ra)
+
+
+_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class _NotAFile(Exception):
@@ -400,7 +441,7 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
         ("managed_by_label", managed_by_label), ("enable_alpha_plugins", enable_alpha_plugins),
         ("allow_remote", allow_remote), ("warn", warn)) if value is not None}
     opts = (options or BuildOptions()).replace(**shorthands) if shorthands else (options or BuildOptions())
-    fs: FileSystem = DISK if files is None else files if isinstance(files, MemoryFS) else MemoryFS(files)
+    fs: FileSystem = DiskFS.for_build() if files is None else files if isinstance(files, MemoryFS) else MemoryFS(files)
     warnings: list[str] = []
     state = BuildState(opts, opts.warn or warnings.append, cache)
     try:

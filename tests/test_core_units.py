@@ -117,6 +117,43 @@ def test_symlink_escaping_the_root_is_refused(tmp_path):
         kustomize_py.build(tmp_path / "app")
 
 
+def test_one_builds_realpaths_match_the_library(tmp_path, monkeypatch):
+    # DiskFS.for_build() remembers directories' real paths and lstats only the last component:
+    # links anywhere (last part, directory part, chains, loops, dangling) resolve as os.path.realpath.
+    from kustomize_py.filesys import DiskFS
+
+    root = Path(os.path.realpath(tmp_path))
+    write(root, {"a/b/f.yaml": "x", "outside.yaml": "y"})
+    links = {"a/link.yaml": root / "outside.yaml", "a/dirlink": root / "a" / "b", "a/chain": root / "a" / "dirlink",
+             "a/loop1": root / "a" / "loop2", "a/loop2": root / "a" / "loop1", "a/dangling": root / "nope",
+             "a/b/up": Path("..")}
+    for name, target in links.items():
+        os.symlink(target, root / name)
+    rels = ["a/b/f.yaml", "a/link.yaml", "a/dirlink/f.yaml", "a/chain/f.yaml", "a/chain", "a/loop1", "a/loop1/x",
+            "a/dangling", "a/dangling/x/y", "a/missing/x", "a/b/f.yaml/x", "a/b/up/b/f.yaml", "a/b/up/link.yaml",
+            "a/b/../link.yaml", "a/./b", "a//b/f.yaml", "a/b/", "a/dirlink/up/dirlink/f.yaml"]
+    fs = DiskFS.for_build()
+    for _ in range(2):  # the second round from the remembered directories
+        for rel in rels:
+            assert fs.realpath(f"{root}/{rel}") == os.path.realpath(f"{root}/{rel}"), rel
+    monkeypatch.chdir(root)
+    assert fs.realpath("a/dirlink/f.yaml") == os.path.realpath("a/dirlink/f.yaml")
+
+
+def test_entries_are_files_or_directories_whatever_their_names(tmp_path):
+    # A directory named like a file and a file named like a directory; a link to a directory
+    # outside the root is a base, a file through it is refused.
+    write(tmp_path, {"app/cmfile": CM.format(name="a"), "app/base.yaml/kustomization.yaml": "resources:\n- cm.yaml\n",
+                     "app/base.yaml/cm.yaml": CM.format(name="b"), "outside/kustomization.yaml": "resources:\n- cm.yaml\n",
+                     "outside/cm.yaml": CM.format(name="o"),
+                     "app/kustomization.yaml": "resources:\n- cmfile\n- base.yaml\n- linkdir\n"})
+    os.symlink(tmp_path / "outside", tmp_path / "app" / "linkdir")
+    assert [o["metadata"]["name"] for o in kustomize_py.build(tmp_path / "app").objects] == ["a", "b", "o"]
+    write(tmp_path, {"app/kustomization.yaml": "resources:\n- linkdir/cm.yaml\n"})
+    with pytest.raises(LoadRestrictionError, match="is not in or below"):
+        kustomize_py.build(tmp_path / "app")
+
+
 def test_refused_file_messages_use_the_cleaned_joined_path(tmp_path):
     # The reference names the path as joined to the root and cleaned (not where a link leads), then
     # fails the directory attempt with kyaml's ConfirmDir words for an existing file.

@@ -32,8 +32,12 @@ class TransformerConfig(Record):
         return self.specs.get(section, [])
 
     def merge(self, other: TransformerConfig) -> TransformerConfig:
+        """The union of both; configs are never changed in place once made, so either side is
+        returned as it is when the other adds nothing (every directory merges the defaults)."""
+        if other is self or not other.specs and not other.name_reference:
+            return self
         if not self.specs and not self.name_reference:  # the usual first merge: nothing to dedupe
-            return TransformerConfig(dict(other.specs), [dict(r) for r in other.name_reference])
+            return other
         if other.specs == self.specs and other.name_reference == self.name_reference:
             # A base's config is usually the defaults, as is its overlay's: merging adds nothing
             # (configs are never changed in place, so the same one can be shared).
@@ -84,9 +88,10 @@ _DEFAULT: TransformerConfig | None = None
 
 
 def default_config() -> TransformerConfig:
+    """The built-in config: one object shared by every build (configs are never changed in place)."""
     global _DEFAULT
     if _DEFAULT is None:
         from kustomize_py.fieldspecs import defaults
 
         _DEFAULT = from_data(defaults(), "kustomize_py/fieldspecs/defaults.yaml")
-    return TransformerConfig(dict(_DEFAULT.specs), list(_DEFAULT.name_reference))
+    return _DEFAULT

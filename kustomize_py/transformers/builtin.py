@@ -18,6 +18,7 @@ from kustomize_py.fieldspecs import FieldSpec, merge_specs
 from kustomize_py.fieldspecs.spec import parse_specs
 
 if TYPE_CHECKING:
+    from kustomize_py.fieldspecs.config import TransformerConfig
     from kustomize_py.pipeline import Accumulator, Target
     from kustomize_py.resource import Resource
 
@@ -38,7 +39,8 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
         """A step running `fn` on the resources as they are then, with `arg` and the field specs."""
         return lambda: fn(items(), arg, cfg.get(specs_key))
 
-    from kustomize_py.transformers import patch
+    if k.get("patchesStrategicMerge") or k.get("patches") or k.get("patchesJson6902"):
+        from kustomize_py.transformers import patch  # only then: it costs start-up time
 
     # Like the reference, every transformer is configured (its patch files read and parsed) before
     # any runs: a bad patch file fails the build even when an earlier transformer would fail too.
@@ -52,9 +54,8 @@ def steps(target: Target, ra: Accumulator) -> list[Step]:
     if k.get("namespace"):
         from kustomize_py.transformers.namespace import set_namespace
 
-        def ns() -> None:
+        def ns() -> None:  # run_all reindexes after it
             set_namespace(items(), k.get("namespace"), cfg.get("namespace"))
-            ra.resources.reindex()
 
         out.append(("NamespaceTransformer", ns))
     if k.get("namePrefix"):
@@ -108,7 +109,15 @@ def _replicas(ra: Accumulator, replica: dict[str, Any]) -> list[Any]:
     return chosen
 
 
+# The kustomization fields that configure a step above: a kustomization with none runs nothing.
+FIELDS = frozenset({"patchesStrategicMerge", "patches", "namespace", "namePrefix", "nameSuffix", "labels",
+                    "commonLabels", "commonAnnotations", "patchesJson6902", "replicas", "images", "replacements"})
+
+
 def run_all(target: Target, ra: Accumulator) -> None:
+    fields = target.kustomization.fields
+    if not any(fields[name] for name in fields.keys() & FIELDS):  # most bases: skip making the steps
+        return
     memo = getattr(target.options.cache, "passes", None)  # a watch session's (transformers/reuse.py)
     if memo is not None:
         from kustomize_py.transformers import reuse
@@ -131,31 +140,49 @@ def record_transformer(ra: Accumulator, origin: dict[str, Any]) -> None:
             res.transformations.append(dict(origin))
 
 
-def label_steps(target: Target, ra: Accumulator) -> list[Callable[[], None]]:
+def label_steps(target: Target, ra: Accumulator) -> list[Callable[[], list[Resource] | None]]:
     from kustomize_py.transformers.labels import add_pairs
 
     k = target.kustomization
     cfg = ra.config
-    out: list[Callable[[], None]] = []
+    out: list[Callable[[], list[Resource] | None]] = []
 
-    def add(pairs: dict[str, str], specs: list[FieldSpec]) -> Callable[[], None]:
+    def add(pairs: dict[str, str], specs: list[FieldSpec]) -> Callable[[], list[Resource] | None]:
+        if not pairs:  # adds nothing: nothing to reindex either (run_all's [] = no resource changed)
+            return list
         return lambda: add_pairs(ra.resources.items, pairs, specs)
 
     for entry in k.get("labels") or []:
         if not isinstance(entry, dict):
             raise KustomizationError("labels entries must be mappings", path=k.path, field="labels")
-        pairs = _strmap(entry.get("pairs") or {})
-        specs = merge_specs(parse_specs(entry.get("fields") or [], k.path), cfg.get("labels"))
-        if entry.get("includeSelectors"):
-            specs = merge_specs(specs, cfg.get("commonLabels"))
-        else:
-            if entry.get("includeTemplates"):
-                specs = merge_specs(specs, cfg.get("templateLabels"))
-            specs = merge_specs(specs, [FieldSpec("metadata/labels", create=True)])
-        out.append(add(pairs, specs))
-    common = _strmap(k.get("commonLabels") or {})
-    out.append(lambda: add_pairs(ra.resources.items, common, cfg.get("commonLabels")))
+        out.append(add(_strmap(entry.get("pairs") or {}), _label_specs(entry, cfg, k.path)))
+    out.append(add(_strmap(k.get("commonLabels") or {}), cfg.get("commonLabels")))
     return out
+
+
+# (config, flags, specs) of the last `labels` entry without `fields`: every directory of a tree
+# shares the built-in config, so its entries' specs are merged once (specs are never changed).
+_LAST_LABEL_SPECS: tuple[Any, tuple[bool, bool], list[FieldSpec]] | None = None
+
+
+def _label_specs(entry: dict[str, Any], cfg: TransformerConfig, source: str) -> list[FieldSpec]:
+    """The field specs a `labels` entry sets its pairs at."""
+    global _LAST_LABEL_SPECS
+    fields = entry.get("fields") or []
+    flags = (bool(entry.get("includeSelectors")), bool(entry.get("includeTemplates")))
+    last = _LAST_LABEL_SPECS
+    if not fields and last is not None and last[0] is cfg and last[1] == flags:
+        return last[2]
+    specs = merge_specs(parse_specs(fields, source), cfg.get("labels"))
+    if flags[0]:
+        specs = merge_specs(specs, cfg.get("commonLabels"))
+    else:
+        if flags[1]:
+            specs = merge_specs(specs, cfg.get("templateLabels"))
+        specs = merge_specs(specs, [FieldSpec("metadata/labels", create=True)])
+    if not fields:
+        _LAST_LABEL_SPECS = (cfg, flags, specs)
+    return specs
 
 
 def _strmap(m: dict[Any, Any]) -> dict[str, str]:
