@@ -416,6 +416,7 @@ def _parse(data: bytes, path: str) -> list[Any]:
     import yaml as _pyyaml
 
     from kustomize_py.errors import YamlError
+    from kustomize_py.yaml.v2 import load_all as load_all_v2
 
     _Loader = _loader_class()
     try:
@@ -423,7 +424,7 @@ def _parse(data: bytes, path: str) -> list[Any]:
     except UnicodeDecodeError:
         raise YamlError("kustomization file is not valid UTF-8", path=path) from None
     try:
-        return [d for d in _pyyaml.load_all(text, Loader=_Loader) if d is not None]
+        return load_all_v2(text, _Loader)
     except _pyyaml.YAMLError as err:
         from kustomize_py.yaml.load import go_yaml_message
 

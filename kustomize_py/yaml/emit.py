@@ -24,8 +24,9 @@ _WIDTH = 80  # go-yaml's best_width: folding happens at a space once the column 
 _SIMPLE_KEY_MAX = 128  # longer keys (in bytes) are written as "? key" / ": value"
 
 # Strings that certainly print plain: a safe first character, then only characters that never
-# trigger quoting. Anything else goes through the full analysis below (and is cached).
-_FAST_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./=+-]*")
+# trigger quoting (a ':' only before another such character: `image:tag`, `http://x`). Anything
+# else goes through the full analysis below (and is cached).
+_FAST_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./=+-]*(?::[A-Za-z0-9_./=+-]+)*")
 _NEL_RUN = re.compile(" *\x85[ \x85]*")
 # A raw NEL starts a new line where go-yaml v2 reads the JSON back; "---" or "..." right after
 # it is a document marker there, and Kustomize fails.
@@ -194,17 +195,34 @@ def _info(s: str) -> _Info:
 
 
 # --- writing scalars -----------------------------------------------------------------------
+# The written form of strings that print the same at any column: one line without a space (so
+# nothing folds). The writers look here first; _scalar fills it.
+_fixed_cache: dict[str, str] = {}
+
+
+def _fixed(s: str, written: str) -> str:
+    if len(_fixed_cache) > 200_000:
+        _fixed_cache.clear()
+    _fixed_cache[s] = written
+    return written
+
+
 def _scalar(s: str, col: int, indent: int) -> str:
     """A string value written after an indicator that ends at column `col`; continuation lines
     (folds, block scalar lines) are indented by `indent`. Starts with the separating space."""
-    if (_FAST_PLAIN.fullmatch(s) is not None and s not in _FAST_QUOTED
-            and (col + 1 + len(s) <= _WIDTH + 1 or " " not in s)):
-        return " " + s
+    try:
+        return _fixed_cache[s]
+    except KeyError:
+        pass
+    if _FAST_PLAIN.fullmatch(s) is not None and s not in _FAST_QUOTED:  # (holds no space)
+        return _fixed(s, " " + s)
     info = _info(s)
     if info.style == LITERAL:
         return _literal(info.text, indent)
     text = info.text
-    if (col + 1 + len(text) <= _WIDTH + 1 or " " not in text) and not info.multiline:
+    if " " not in text and not info.multiline:
+        return _fixed(s, " " + text)
+    if col + 1 + len(text) <= _WIDTH + 1 and not info.multiline:
         return " " + text
     if info.style == PLAIN:
         return _fold_plain(text, col + 1, indent)
@@ -584,31 +602,73 @@ def _atom(v: Any) -> str:
     raise YamlError(f"yaml: cannot print a value of type {type(v).__name__}")
 
 
+_layout_cache: dict[tuple[Any, ...], list[tuple[Any, str | None, int]]] = {}
+_NEWLINES = ["\n" + " " * i for i in range(64)]  # a line break and an indentation, made once
+
+
+def _layout(d: dict[Any, Any]) -> list[tuple[Any, str | None, int]]:
+    """The keys of `d` in print order, each with its text (colon included) and width; the text is
+    None for a `?` complex key or one that cannot be printed (_key writes or refuses it in turn).
+    Cached by the key tuple (only all-string ones: 1 == True would mix up other keys)."""
+    keys = tuple(d)
+    try:
+        return _layout_cache[keys]
+    except KeyError:
+        pass
+    except TypeError:
+        _order(d)  # raises the unsupported-key error
+        raise
+    layout: list[tuple[Any, str | None, int]] = []
+    complete = True
+    for k in _order(d):
+        try:
+            key = _key(k)
+        except YamlError:
+            key, complete = None, False
+        layout.append((k, None, 0) if key is None else (k, key[0], key[1]))
+    if complete:
+        if len(_layout_cache) > 20_000:
+            _layout_cache.clear()
+        _layout_cache[keys] = layout
+    return layout
+
+
 def _map(d: dict[Any, Any], indent: int, out: list[str], inline: bool) -> None:
     """A block mapping whose keys sit at column `indent`; `inline` when the cursor is already
-    there (after "- " or at the document start)."""
-    nl = "\n" + " " * indent
+    there (after "- " or at the document start). The common values are written inline here."""
+    nl = _NEWLINES[indent] if indent < 64 else "\n" + " " * indent
     child = indent + 2
-    keys = _key_cache
+    append = out.append
     first = inline
-    for k in _order(d):
+    for k, text, width in _layout(d):
+        v = d[k]
+        if text is None:
+            if first:
+                first = False
+            else:
+                append(nl)
+            if _key(k) is None:  # (raises for a key that cannot be printed)
+                _complex_entry(k, v, indent, out)
+            continue
         if first:
+            append(text)
             first = False
         else:
-            out.append(nl)
-        try:
-            key = keys[k]
-        except (KeyError, TypeError):
-            key = _key(k)
-        v = d[k]
-        if key is None:
-            _complex_entry(k, v, indent, out)
-            continue
-        out.append(key[0])
-        if v.__class__ is str:
-            out.append(_scalar(v, indent + key[1], child))
+            append(nl + text)
+        cls = v.__class__
+        if cls is str:
+            try:
+                append(_fixed_cache[v])
+            except KeyError:
+                append(_scalar(v, indent + width, child))
+        elif cls is dict and v:
+            _map(v, child, out, False)
+        elif cls is list and v:
+            _seq(v, indent, out, False)  # sequences in mappings are not indented
+        elif cls is int:
+            append(" " + int_text(v))
         else:
-            _value(v, indent, indent + key[1], out)
+            _value(v, indent, indent + width, out)
 
 
 def _complex_entry(k: str, v: Any, indent: int, out: list[str]) -> None:
@@ -626,15 +686,24 @@ def _complex_entry(k: str, v: Any, indent: int, out: list[str]) -> None:
 
 def _seq(items: list[Any], indent: int, out: list[str], inline: bool) -> None:
     """A block sequence with its dashes at column `indent`."""
-    nl = "\n" + " " * indent
-    first = True
+    dash = _NEWLINES[indent] + "-" if indent < 64 else "\n" + " " * indent + "-"
+    append = out.append
+    first = inline
     for item in items:
-        if not (first and inline):
-            out.append(nl)
-        first = False
-        out.append("-")
-        if item.__class__ is str:
-            out.append(_scalar(item, indent + 1, indent + 2))
+        if first:
+            append("-")
+            first = False
+        else:
+            append(dash)
+        cls = item.__class__
+        if cls is str:
+            try:
+                append(_fixed_cache[item])
+            except KeyError:
+                append(_scalar(item, indent + 1, indent + 2))
+        elif cls is dict and item:
+            append(" ")
+            _map(item, indent + 2, out, True)
         else:
             _item(item, indent, out)
 

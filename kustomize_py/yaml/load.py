@@ -53,11 +53,10 @@ class _PlainTags:
             return _PLAIN if implicit[0] else _STR
         return _SEQ if kind is SequenceNode else _MAP
 
-    def descend_resolver(self, *args: Any) -> None:
-        pass
-
-    def ascend_resolver(self, *args: Any) -> None:
-        pass
+    # Called around every node and ignored: C callables that take the same arguments and do
+    # nothing cost less than Python methods (builtins are not bound to the instance).
+    descend_resolver: Any = {}.get  # (parent, index) -> index
+    ascend_resolver: Any = tuple  # () -> ()
 
 
 class _PureParser(  # pragma: no cover - only for PyYAML built without libyaml
@@ -282,13 +281,21 @@ def _tagged_scalar(node: Any) -> Any:
     raise _Fail(f"cannot decode {kind} `{value}` as a {short}", node)
 
 
+_MERGE_TAG = _TAG + "merge"
+
+
 class _Builder:
-    """Turns one composed document into plain data; expands aliases with a budget."""
+    """Turns one composed document into plain data; expands aliases with a budget.
 
-    __slots__ = ("active", "aliased", "decoded", "folded", "in_alias", "seen")
+    The common shapes (plain and quoted scalars, string keys, nested collections) are handled
+    inline in _map and _seq rather than through build(): one Python call per collection instead
+    of one per node. Alias bookkeeping (`track`) is only needed when the text holds a `*`."""
 
-    def __init__(self, folded: bool = False) -> None:
+    __slots__ = ("active", "aliased", "decoded", "folded", "in_alias", "seen", "track")
+
+    def __init__(self, folded: bool = False, track: bool = True) -> None:
         self.folded = folded  # mark folded block scalars (FoldedStr): resources and patches
+        self.track = track  # False: the text has no alias, so no node is visited twice
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.decoded = 0
@@ -312,6 +319,8 @@ class _Builder:
                     return FoldedStr(node.value)
                 return node.value
             return _tagged_scalar(node)
+        if not self.track:
+            return self._seq(node) if cls is SequenceNode else self._map(node)
         key = id(node)
         if key in self.seen:  # a second visit: this is an alias, expand it afresh
             return self._alias(node, key)
@@ -341,61 +350,111 @@ class _Builder:
             self.in_alias -= 1
 
     def _seq(self, node: Any) -> list[Any]:
-        build = self.build
         out = []
-        self._count(len(node.value))
+        if self.track:
+            self._count(len(node.value))
         flow = node.flow_style
         for child in node.value:
-            if child.__class__ is ScalarNode and child.tag == _PLAIN:
-                value = _plain(child.value, child)
-                if flow and value.__class__ is str and ":" in child.value:
-                    value = child.value  # see _FLOW_TIMESTAMP
+            cls = child.__class__
+            if cls is ScalarNode:  # inline build() for scalars: the common case
+                tag, text = child.tag, child.value
+                if tag == _PLAIN:
+                    if child.style:
+                        value = text
+                    else:
+                        try:
+                            value = _plain_cache[text]
+                        except KeyError:
+                            value = _plain(text, child)
+                        if flow and value.__class__ is str and ":" in text:
+                            value = text  # see _FLOW_TIMESTAMP
+                elif tag == _STR:
+                    value = FoldedStr(text) if child.style == ">" and self.folded else text
+                else:
+                    value = _tagged_scalar(child)
                 out.append(value)
+            elif self.track:
+                out.append(self.build(child))
+            elif cls is MappingNode:
+                out.append(self._map(child))
             else:
-                out.append(build(child))
+                out.append(self._seq(child))
         return out
 
-    def _key(self, knode: Any) -> Any:
+    def _key(self, knode: Any, top: bool) -> Any:
+        """A key other than a plain or quoted string (a number, null, timestamp, tagged...)."""
         if knode.__class__ is not ScalarNode:
             raise _Fail("invalid map key: a key must be a scalar", knode)
-        return self.build(knode)
+        key = self.build(knode)
+        if isinstance(key, str) and key != knode.value and knode.tag == _PLAIN:
+            key = TimestampKey(knode.value)  # a plain timestamp is no string key in Go
+        if top and not isinstance(key, str):
+            key = "" if key is None else knode.value  # Go decodes top-level keys as text
+        return key
 
     def _map(self, node: Any, top: bool = False) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         merges: list[Any] = []
         blank: list[Any] = []
-        build = self.build
-        self._count(2 * len(node.value))
+        track = self.track
+        if track:
+            self._count(2 * len(node.value))
+        flow = node.flow_style
         for knode, vnode in node.value:
-            if knode.__class__ is ScalarNode and knode.value == "<<":
-                if knode.tag == _PLAIN or knode.tag == _TAG + "merge":
-                    if merges:
-                        raise _Fail("duplicate merge key", knode)
-                    merges.append(vnode)
-                continue  # a quoted "<<" key is dropped, as Kustomize does
-            if knode.__class__ is ScalarNode and knode.tag == _STR:
-                key = knode.value
+            if knode.__class__ is ScalarNode:
+                ktag, ktext = knode.tag, knode.value
+                if ktext == "<<":
+                    if ktag == _PLAIN or ktag == _MERGE_TAG:
+                        if merges:
+                            raise _Fail("duplicate merge key", knode)
+                        merges.append(vnode)
+                    continue  # a quoted "<<" key is dropped, as Kustomize does
+                if ktag == _STR:
+                    key = ktext
+                elif ktag == _PLAIN and not knode.style:
+                    try:
+                        key = _plain_cache[ktext]
+                    except KeyError:
+                        key = _plain(ktext, knode)
+                    if key.__class__ is not str or key != ktext:
+                        key = self._key(knode, top)
+                else:
+                    key = self._key(knode, top)
             else:
-                key = self._key(knode)
-                if isinstance(key, str) and key != knode.value and knode.tag == _PLAIN:
-                    key = TimestampKey(knode.value)  # a plain timestamp is no string key in Go
-                if top and not isinstance(key, str):
-                    key = "" if key is None else knode.value  # Go decodes top-level keys as text
+                key = self._key(knode, top)
             if key in out:
                 first = next(k for k, _ in node.value
                              if k.__class__ is ScalarNode and k.value == knode.value)
                 raise _Fail(f"mapping key {_go_quote(knode.value)} already defined", knode,
                             first.start_mark.line)
-            if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN:
-                value = out[key] = _plain(vnode.value, vnode)
-                if node.flow_style and value.__class__ is str and ":" in vnode.value:
-                    value = out[key] = vnode.value  # see _FLOW_TIMESTAMP
+            cls = vnode.__class__
+            if cls is ScalarNode:  # inline build() for scalars: the common case
+                tag, text = vnode.tag, vnode.value
+                if tag == _PLAIN:
+                    if vnode.style:
+                        value = text
+                    else:
+                        try:
+                            value = _plain_cache[text]
+                        except KeyError:
+                            value = _plain(text, vnode)
+                        if flow and value.__class__ is str and ":" in text:
+                            value = text  # see _FLOW_TIMESTAMP
+                elif tag == _STR:
+                    value = FoldedStr(text) if vnode.style == ">" and self.folded else text
+                else:
+                    value = _tagged_scalar(vnode)
+                out[key] = value
+                if value is None and text == "":
+                    blank.append(key)
+                    if flow and tag == _PLAIN:
+                        out[key] = ""  # `{a: }`: the reference prints an empty string here
+            elif track:
+                out[key] = self.build(vnode)
+            elif cls is MappingNode:
+                out[key] = self._map(vnode)
             else:
-                value = out[key] = build(vnode)
-            if value is None and vnode.value == "":
-                blank.append(key)
-                if node.flow_style and vnode.tag == _PLAIN:
-                    out[key] = ""  # `{a: }`: the reference prints an empty string here
+                out[key] = self._seq(vnode)
         for mnode in merges:
             for source in self._merge_sources(mnode):
                 for k, v in source.items():
@@ -418,6 +477,8 @@ class _Builder:
     def document(self, node: Any) -> Any:
         self.decoded += 1
         if node.__class__ is MappingNode:
+            if not self.track:
+                return self._map(node, top=True)
             self.seen.add(id(node))
             self.active.add(id(node))
             try:
@@ -440,8 +501,13 @@ def _to_text(text: str | bytes, source: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
             raise YamlError(f"yaml: invalid UTF-16 data at byte {err.start}", path=source) from None
+    try:  # utf-8, then without a BOM: what utf-8-sig does, without its Python-level codec
+        text = data.decode()
+        return text[1:] if text[:1] == "\ufeff" else text
+    except UnicodeDecodeError:
+        pass
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # its error offsets are the ones reported
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise YamlError(f"yaml: line {line}: invalid UTF-8 byte at offset {err.start} "
@@ -493,26 +559,29 @@ def _piece_start_line(text: str, line: int) -> int:
     return first
 
 
-def _build(node: Any, source: str, folded: bool = False, text: str | None = None) -> Any:
+def _build(node: Any, source: str, folded: bool = False, text: str | None = None,
+           aliases: bool = True) -> Any:
     """The value of a document node. With `folded` (a resource stream) and its `text`, error lines
-    count from the document's start, as the reference parses each document alone."""
+    count from the document's start, as the reference parses each document alone. `aliases`:
+    whether the text may hold any (a `*`)."""
     try:
-        return _Builder(folded).document(node)
+        return _Builder(folded, aliases).document(node)
     except _Fail as fail:
         first = _piece_start_line(text, fail.node.start_mark.line) if folded and text is not None else 0
         raise YamlError(fail.message(first), path=source) from None
 
 
-def _build_deep(node: Any, source: str, folded: bool = False, text: str | None = None) -> Any:
+def _build_deep(node: Any, source: str, folded: bool = False, text: str | None = None,
+                aliases: bool = True) -> Any:
     """libyaml caps nesting at 1000 levels; building that deep needs a higher recursion limit."""
     try:
-        return _build(node, source, folded, text)
+        return _build(node, source, folded, text, aliases)
     except RecursionError:
         pass
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 4 * GO_MAX_DEPTH + 2_000))
     try:
-        return _build(node, source, folded, text)
+        return _build(node, source, folded, text, aliases)
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", path=source) from None
     finally:
@@ -581,6 +650,9 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
                 # JSON's `\\/` escape is not one of go-yaml v3's (outside strings JSON has no '\\')
                 raise YamlError("yaml: found unknown escape character", path=source)
             return as_json
+    simple = _simple_reader()(text, folded)  # plain block YAML, read without libyaml's nodes
+    if simple is not None:
+        return simple
     original = text
     for _ in range(10_000):
         try:
@@ -601,6 +673,20 @@ def load_all(text: str | bytes, source: str = "<input>", folded: bool = False) -
             _refuse_slash_escape(text, source)
         return docs
     raise YamlError("yaml: too many scalars libyaml refuses", path=source)
+
+
+_read_simple: Any = None
+
+
+def _simple_reader() -> Any:
+    """simple.read, imported on first use (it imports this module); kept here, as an import
+    statement in load_all would cost a Python call per file."""
+    global _read_simple
+    if _read_simple is None:
+        from kustomize_py.yaml.simple import read
+
+        _read_simple = read
+    return _read_simple
 
 
 GO_MAX_DEPTH = 10_000  # go-yaml v3's nesting limit; libyaml's default is 1,000
@@ -771,9 +857,10 @@ def _load_stream(text: str, source: str, folded: bool) -> list[Any]:
 def _load_nodes(text: str, source: str, folded: bool, nodes: Any) -> list[Any]:
     parser = _Parser(text)
     docs: list[Any] = []
+    aliases = "*" in text  # without one no node is shared, and the builder skips the bookkeeping
     try:
         for node in nodes(parser):
-            value = _build_deep(node, source, folded, text)
+            value = _build_deep(node, source, folded, text, aliases)
             if value is not None:
                 if folded and isinstance(value, dict):
                     _keep_annotation_text(value, node)
