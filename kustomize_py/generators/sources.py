@@ -87,11 +87,9 @@ def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None, 
         allow_remote = not loader.fs.in_memory
     pairs: list[Pair] = []
     envs = env_sources(args)
-    single = args.get("env")
     with _kv_errors(f"env source files: [{' '.join(envs)}]", source):
-        for i, env in enumerate(envs):
-            field = "env" if single and i == len(envs) - 1 else "envs"
-            pairs.extend(parse_env(_read(loader, env, field, allow_remote), env))
+        for env in envs:  # the deprecated `env` is folded into `envs` when a kustomization is read
+            pairs.extend(parse_env(_read(loader, env, "envs", allow_remote), env))
     literals = _str_list(args, "literals")
     # The reference lists the literals themselves here; they may be secrets, so only their count.
     with _kv_errors(f"literal sources [{len(literals)} not shown]", source):
