@@ -210,3 +210,30 @@ def test_generator_plugin_sources_fetch_too(tmp_path: Path, server: tuple[str, l
 ])
 def test_is_remote_file(path: str, remote: bool) -> None:
     assert is_remote_file(path) is remote
+
+
+def test_component_with_a_dashboard_url(tmp_path: Path, server: tuple[str, list]) -> None:
+    # the shape of redhat-cop/gitops-catalog gpu-operator-certified/instance/components/
+    # monitoring-dashboard: a Component whose configMapGenerator names a JSON file by URL (behind
+    # a redirect, as GitHub's /raw/ URLs are), keyed by the URL's last path element
+    url, _ = server
+    (tmp_path / "www" / "dir" / "dashboard.json").write_text('{\n  "title": "GPU",\n  "panels": []\n}\n')
+    component = tmp_path / "dashboard"
+    component.mkdir()
+    (component / "kustomization.yaml").write_text(f"""\
+apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+generatorOptions:
+  labels:
+    console.openshift.io/dashboard: "true"
+  disableNameSuffixHash: true
+configMapGenerator:
+  - name: gpu-dashboard
+    namespace: openshift-config-managed
+    files:
+      - {url}/moved/dir/dashboard.json
+""")
+    app = _tree(tmp_path, "components:\n- ../dashboard\n")
+    out = _same_as_reference(app)
+    assert "  dashboard.json: |\n    {\n      \"title\": \"GPU\",\n" in out
+    assert "  name: gpu-dashboard\n  namespace: openshift-config-managed\n" in out
