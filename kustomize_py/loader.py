@@ -137,6 +137,26 @@ class Loader(FrozenRecord):
         return Loader(real, self.restrictor, (self.root, *self.parents), fs)
 
 
+def is_remote_file(path: str) -> bool:
+    """Whether the reference's file loader would fetch `path` over HTTP instead of reading a file:
+    it parses as a URL whose scheme is http or https (any case; `https:/x` counts too). Checked
+    before any load restriction, so a URL is never a path under the root."""
+    if path[:5].lower() != "http:" and path[:6].lower() != "https:":
+        return False
+    # Go's url.Parse refuses control characters and malformed %-escapes; such a path stays local
+    return not any(ord(c) < 0x20 or c == "\x7f" for c in path) and _escapes_ok(path)
+
+
+def _escapes_ok(text: str) -> bool:
+    i = text.find("%")
+    while i != -1:
+        pair = text[i + 1:i + 3]
+        if len(pair) != 2 or any(c not in "0123456789abcdefABCDEF" for c in pair):
+            return False
+        i = text.find("%", i + 3)
+    return True
+
+
 def missing(path: str, fs: FileSystem = DISK) -> str:
     """The reference's words for a path that does not exist: the first missing component is the one
     Go's EvalSymlinks fails to lstat (printed absolute)."""

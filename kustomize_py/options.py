@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from kustomize_py.cache import ParseCache
+    from kustomize_py.filesys import FileSystem
 
     LoadRestrictor = Literal["LoadRestrictionsRootOnly", "LoadRestrictionsNone"]
 
@@ -154,3 +155,15 @@ def _to_stderr(message: str) -> None:
     import sys
 
     print(message, file=sys.stderr)
+
+
+def remote_allowed(state: BuildState | BuildOptions, fs: FileSystem) -> bool:
+    """Whether this build may fetch remote URLs: `allow_remote` when set, otherwise only a build
+    from disk (an in-memory build is hermetic unless the caller says otherwise)."""
+    return state.allow_remote if state.allow_remote is not None else not fs.in_memory
+
+
+def remote_refused(url: str, fs: FileSystem) -> str:
+    """The words of a refused remote `url` (pass it redacted)."""
+    why = "an in-memory build fetches nothing unless allow_remote=True" if fs.in_memory else "allow_remote=False"
+    return f"remote '{url}' refused: {why}"

@@ -28,7 +28,7 @@ from kustomize_py.filesys import DiskFS, MemoryFS
 from kustomize_py.kustomization import Kustomization
 from kustomize_py.kustomization import load as load_kustomization
 from kustomize_py.loader import Loader
-from kustomize_py.options import BuildOptions, BuildState
+from kustomize_py.options import BuildOptions, BuildState, remote_allowed, remote_refused
 from kustomize_py.record import Record
 from kustomize_py.resource import Resource
 from kustomize_py.resources import ResourceList, from_documents
@@ -288,10 +288,10 @@ class Target(Record):
     def _accumulate_remote(self, ra: Accumulator, url: str, component: bool = False) -> Accumulator:
         from kustomize_py import remote
 
-        if not _remote_allowed(self.options, self.loader.fs):
+        if not remote_allowed(self.options, self.loader.fs):
             field = "components" if component else "resources"
             line, column = _position(self.loader.fs, self.kustomization.path, field, url)
-            raise RemoteError(_remote_refused(remote.redact(url), self.loader.fs), path=self.kustomization.path,
+            raise RemoteError(remote_refused(remote.redact(url), self.loader.fs), path=self.kustomization.path,
                               field=field, line=line, column=column)
         return remote.accumulate(self, ra, url, component)
 
@@ -387,15 +387,6 @@ def _set_openapi(target: Target, top: bool = False) -> None:
         set_openapi(target, top)
 
 
-def _remote_allowed(options: BuildState, fs: FileSystem) -> bool:
-    return options.allow_remote if options.allow_remote is not None else not fs.in_memory
-
-
-def _remote_refused(url: str, fs: FileSystem) -> str:
-    why = "an in-memory build fetches nothing unless allow_remote=True" if fs.in_memory else "allow_remote=False"
-    return f"remote '{url}' refused: {why}"
-
-
 def _position(fs: FileSystem, path: str, field: str | None, entry: str | None = None) -> tuple[int | None, int | None]:
     """(line, column) of `field` (or of its list entry `entry`) in the file `path`, when found."""
     if not field:
@@ -456,10 +447,10 @@ def build(path: str | os.PathLike[str], *, files: Mapping[str, str | bytes | Sym
 def _build(path: str | os.PathLike[str], state: BuildState, fs: FileSystem) -> list[Resource]:
     loader: Loader
     if _is_remote(str(path)):
-        if not _remote_allowed(state, fs):
+        if not remote_allowed(state, fs):
             from kustomize_py.remote import redact
 
-            raise RemoteError(_remote_refused(redact(str(path)), fs))
+            raise RemoteError(remote_refused(redact(str(path)), fs))
         from kustomize_py import remote
 
         loader = remote.open_root(str(path), warn=state.warn)

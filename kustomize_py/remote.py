@@ -408,16 +408,55 @@ def _git(args: list[str], cwd: Path | None, spec: RepoSpec) -> str:
 
 def fetch_file(url: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """The body of `url`; RemoteError with the HTTP status (or the network failure) otherwise."""
-    request = urllib.request.Request(url, headers={"User-Agent": "kustomize_py"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        return http_get(url, timeout)
+    except _HttpStatusError as err:
+        raise _HttpStatusError(f"accumulating resources from '{redact(url)}': {err.message}") from None
+
+
+def http_get(url: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """The body of `url`, redirects followed; _HttpStatusError when the server answers with a status
+    outside 2xx (worded as the reference: `HTTP Error: status code 404 (Not Found)`), RemoteError
+    when it cannot be reached."""
+    try:
+        with urllib.request.urlopen(_request(url), timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as err:
-        raise _HttpStatusError(
-            f"accumulating resources from '{redact(url)}': HTTP Error: status code {err.code} ({_status_text(err.code)})") from None
+        raise _HttpStatusError(f"HTTP Error: status code {err.code} ({_status_text(err.code)})",
+                               status=err.code) from None
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = getattr(err, "reason", err)
         raise RemoteError(f"cannot fetch '{redact(url)}': {reason}") from None
+
+
+def _request(url: str) -> urllib.request.Request:
+    """A GET of `url`; a `user:password@` in it becomes basic authentication (as Go's client does),
+    sent to that host only, never along a redirect."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return urllib.request.Request(url, headers={"User-Agent": "kustomize_py"})
+    import base64
+
+    host = parts.netloc.rpartition("@")[2]
+    request = urllib.request.Request(parts._replace(netloc=host).geturl(), headers={"User-Agent": "kustomize_py"})
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    request.add_unredirected_header("Authorization", f"Basic {token}")
+    return request
+
+
+def read_source(url: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """A generator's `files`/`envs` entry that is an http(s) URL, read as the reference's file loader
+    reads it: any 2xx body; an error status is `URL is a git repository` when the URL also parses
+    as a git URL (the reference's wording), the HTTP status otherwise."""
+    try:
+        return http_get(url, timeout)
+    except _HttpStatusError as err:
+        if is_git_url(url):
+            raise RemoteError(f"URL is a git repository (the server answered {err.message.split(': ', 1)[1]}); "
+                              "a generator source must be a file") from None
+        raise
 
 
 def _status_text(code: int) -> str:
@@ -430,6 +469,10 @@ def _status_text(code: int) -> str:
 
 class _HttpStatusError(RemoteError):
     """The server answered, with an error status."""
+
+    def __init__(self, message: str, *, status: int = 0, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.status = status
 
 
 def _looks_like_git(spec: RepoSpec) -> bool:

@@ -20,16 +20,19 @@ def make_configmap(
     global_options: dict[str, Any] | None = None,
     *,
     source: str | None = None,
+    allow_remote: bool | None = None,
 ) -> Generated:
     """One `configMapGenerator` entry → the ConfigMap (name without hash) and its flags.
 
     `global_options` is the kustomization's `generatorOptions`; `source` names the
-    kustomization file in errors. Files that are not valid UTF-8 go to `binaryData` (base64).
+    kustomization file in errors; `allow_remote` whether an http(s) URL among the sources is
+    downloaded (None: unless the loader reads an in-memory tree). Files that are not valid UTF-8
+    go to `binaryData` (base64).
     """
     obj = base_object("ConfigMap", args, source)
     options = merge_options(args.get("options"), global_options)
     values = unique_pairs(
-        load_pairs(args, loader, source), "ConfigMap", obj["metadata"]["name"], source
+        load_pairs(args, loader, source, allow_remote=allow_remote), "ConfigMap", obj["metadata"]["name"], source
     )
     data, binary = split_text_and_binary(values)
     if data:

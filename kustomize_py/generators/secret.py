@@ -21,11 +21,12 @@ def make_secret(
     global_options: dict[str, Any] | None = None,
     *,
     source: str | None = None,
+    allow_remote: bool | None = None,
 ) -> Generated:
     """One `secretGenerator` entry → the Secret (name without hash) and its flags.
 
     `type` defaults to Opaque and is not checked against the keys (Kustomize does not either);
-    `data` is always present, possibly empty.
+    `data` is always present, possibly empty. `allow_remote`: as for make_configmap.
     """
     obj = base_object("Secret", args, source)
     secret_type = args.get("type") or "Opaque"
@@ -34,7 +35,7 @@ def make_secret(
     obj["type"] = secret_type
     options = merge_options(args.get("options"), global_options)
     values = unique_pairs(
-        load_pairs(args, loader, source), "Secret", obj["metadata"]["name"], source
+        load_pairs(args, loader, source, allow_remote=allow_remote), "Secret", obj["metadata"]["name"], source
     )
     obj["data"] = {
         key: b64_wrapped(value.encode("utf-8") if isinstance(value, str) else value)

@@ -7,9 +7,9 @@ import posixpath
 from collections.abc import Iterable
 from typing import Any
 
-from kustomize_py.errors import GeneratorError, KpyError, LoadError
+from kustomize_py.errors import GeneratorError, KpyError, LoadError, RemoteError
 from kustomize_py.generators.envfile import parse_env
-from kustomize_py.loader import Loader
+from kustomize_py.loader import Loader, is_remote_file
 
 # A pair's value is text (literals, env lines) or raw bytes (files, which may be binary).
 Pair = tuple[str, "str | bytes"]
@@ -76,14 +76,20 @@ def env_sources(args: dict[str, Any]) -> list[str]:
     return envs
 
 
-def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None) -> list[Pair]:
+def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None, *,
+               allow_remote: bool | None = None) -> list[Pair]:
     """All pairs in Kustomize's order: env files, then literals, then files. A failure names the
-    sources of its kind as the reference does (`loading KV pairs: env source files: [a.env]: ...`)."""
+    sources of its kind as the reference does (`loading KV pairs: env source files: [a.env]: ...`).
+
+    An `envs`/`env`/`files` entry that is an http(s) URL is downloaded, as the reference does, when
+    `allow_remote` (None: unless the loader reads an in-memory tree, the build's default)."""
+    if allow_remote is None:
+        allow_remote = not loader.fs.in_memory
     pairs: list[Pair] = []
     envs = env_sources(args)
-    with _kv_errors(f"env source files: [{' '.join(envs)}]"):
-        for env in envs:
-            pairs.extend(parse_env(_read(loader, env), env))
+    with _kv_errors(f"env source files: [{' '.join(envs)}]", source):
+        for env in envs:  # the deprecated `env` is folded into `envs` when a kustomization is read
+            pairs.extend(parse_env(_read(loader, env, "envs", allow_remote), env))
     literals = _str_list(args, "literals")
     # The reference lists the literals themselves here; they may be secrets, so only their count.
     with _kv_errors(f"literal sources [{len(literals)} not shown]", source):
@@ -93,7 +99,7 @@ def load_pairs(args: dict[str, Any], loader: Loader, source: str | None = None) 
     with _kv_errors(f"file sources: [{' '.join(files)}]", source):
         for spec in files:
             key, path = parse_file_source(spec)
-            pairs.append((key, _read(loader, path)))
+            pairs.append((key, _read(loader, path, "files", allow_remote)))
     return pairs
 
 
@@ -110,7 +116,12 @@ class _kv_errors:
     def __exit__(self, kind: Any, err: Any, tb: Any) -> None:
         if isinstance(err, KpyError):
             cls = GeneratorError if type(err) in (KpyError, LoadError) else type(err)
-            raise err.reworded(f"loading KV pairs: {self.sources}: {err.message}", cls,
+            sources = self.sources
+            if "@" in sources:  # a URL's user:password never reaches an error
+                from kustomize_py.remote import redact
+
+                sources = redact(sources)
+            raise err.reworded(f"loading KV pairs: {sources}: {err.message}", cls,
                                default_path=self.source) from None
 
 
@@ -126,8 +137,18 @@ def unique_pairs(
     return out
 
 
-def _read(loader: Loader, rel: str) -> bytes:
-    return loader.read_bytes(rel)
+def _read(loader: Loader, rel: str, field: str, allow_remote: bool) -> bytes:
+    if not is_remote_file(rel):
+        return loader.read_bytes(rel)
+    from kustomize_py import remote
+    from kustomize_py.options import remote_refused
+
+    if not allow_remote:
+        raise RemoteError(remote_refused(remote.redact(rel), loader.fs), field=field)
+    try:
+        return remote.read_source(rel)
+    except KpyError as err:
+        raise err.locate(field=field) from None
 
 
 def _str_list(args: dict[str, Any], field: str) -> list[str]:

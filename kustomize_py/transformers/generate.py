@@ -14,15 +14,17 @@ if TYPE_CHECKING:
 
 def run_builtin_generators(target: Target, ra: Accumulator) -> None:
     from kustomize_py.generators import make_configmap, make_secret
+    from kustomize_py.options import remote_allowed
 
     k = target.kustomization
+    allow_remote = remote_allowed(target.options, target.loader.fs)
     options = k.get("generatorOptions")
     for field, make, kind in (("configMapGenerator", make_configmap, "ConfigMapGenerator"),
                               ("secretGenerator", make_secret, "SecretGenerator")):
         for args in k.get(field, []):
             if not isinstance(args, dict):
                 raise GeneratorError(f"{field} entries must be mappings", path=k.path, field=field)
-            gen = make(args, target.loader, options, source=k.path)
+            gen = make(args, target.loader, options, source=k.path, allow_remote=allow_remote)
             res = Resource(gen.obj, source=k.path, needs_hash=gen.needs_hash, behavior=gen.behavior)
             if target.tracking:
                 res.origin = target.configured_origin("builtin", kind)

@@ -207,15 +207,19 @@ def _generator_args(res: Resource) -> dict[str, Any]:
 
 def _configmap(target: Target, res: Resource) -> list[Resource]:
     from kustomize_py.generators import make_configmap
+    from kustomize_py.options import remote_allowed
 
-    gen = make_configmap(_generator_args(res), target.loader, None, source=res.source)
+    gen = make_configmap(_generator_args(res), target.loader, None, source=res.source,
+                        allow_remote=remote_allowed(target.options, target.loader.fs))
     return [Resource(gen.obj, source=res.source, needs_hash=gen.needs_hash, behavior=gen.behavior)]
 
 
 def _secret(target: Target, res: Resource) -> list[Resource]:
     from kustomize_py.generators import make_secret
+    from kustomize_py.options import remote_allowed
 
-    gen = make_secret(_generator_args(res), target.loader, None, source=res.source)
+    gen = make_secret(_generator_args(res), target.loader, None, source=res.source,
+                     allow_remote=remote_allowed(target.options, target.loader.fs))
     return [Resource(gen.obj, source=res.source, needs_hash=gen.needs_hash, behavior=gen.behavior)]
 
 
