@@ -78,8 +78,10 @@ def _validate(doc: Any, source: str) -> None:
                 raise ResourceError(f"metadata.{field} must be a mapping of strings in object {_short(doc)}",
                                     path=source, field=f"metadata.{field}")
     name = (meta or {}).get("name")
-    # The reference checks the name's text: `name: 0` or `name: false` is a name, `name: ""` is not.
-    if not name and not isinstance(name, (int, float)) and not (isinstance(kind, str) and kind.endswith("List")):
+    # The reference checks the name's text: `name: 0` or `name: false` is a name, `name: ""` is not,
+    # and neither is a map or a list (they have no text).
+    missing = isinstance(name, (dict, list)) or (not name and not isinstance(name, (int, float)))
+    if missing and not (isinstance(kind, str) and kind.endswith("List")):
         raise ResourceError(f"missing metadata.name in object {_short(doc)}", path=source)
     # The reference's "empty item" check for null list items never fires (it inspects the wrong
     # type), so lists such as `[null, ~]` are accepted as they are.

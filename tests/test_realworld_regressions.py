@@ -888,3 +888,15 @@ def regenerate() -> None:
 
 if __name__ == "__main__":
     regenerate()
+
+
+@pytest.mark.parametrize("name", ["{a: b}", "[a]"])
+def test_a_name_that_is_a_map_or_list_is_missing_like_the_reference(tmp_path: Path, name: str) -> None:
+    # kubectl 1.33 kustomize: "missing metadata.name in object {{v1 ConfigMap} ...}", exit 1
+    from kustomize_py import build
+    from kustomize_py.errors import KpyError
+
+    (tmp_path / "cm.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n")
+    (tmp_path / "kustomization.yaml").write_text("resources:\n- cm.yaml\n")
+    with pytest.raises(KpyError, match="missing metadata.name"):
+        build(tmp_path)
