@@ -126,6 +126,25 @@ class _Table:
         self.entries: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}  # key -> (state in, _result)
         self.seen: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
 
+    def split(self, items: list[Resource], inputs: list[bytes]
+              ) -> tuple[list[tuple[Any, ...]], list[tuple[Resource, bytes]], list[Resource]]:
+        """(keys, hits as (resource, its result last time), misses): a hit goes in as it did then."""
+        keys = [(res.source, res.id_key()) for res in items]
+        hits, misses = [], []
+        for res, key, state in zip(items, keys, inputs):
+            entry = self.entries.get(key)
+            if entry is not None and entry[0] == state:
+                hits.append((res, entry[1]))
+            else:
+                misses.append(res)
+        return keys, hits, misses
+
+    def record(self, items: list[Resource], keys: list[tuple[Any, ...]], inputs: list[bytes]) -> None:
+        """After a step that went through: each object's input and (for misses) its new result."""
+        for res, key, state in zip(items, keys, inputs):
+            entry = self.entries.get(key)
+            self.seen[key] = entry if entry is not None and entry[0] == state else (state, _result(res, state))
+
     def rotate(self) -> None:
         self.entries, self.seen = self.seen, {}
 
@@ -153,15 +172,7 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
     except _UNPICKLABLE:
         return False
     table = memo.table(target.kustomization.path, setup)
-    keys = [(res.source, res.id.key()) for res in items]
-    hits: list[tuple[Resource, bytes]] = []  # (resource, its state after the pass last time)
-    misses: list[Resource] = []
-    for res, key, state in zip(items, keys, inputs):
-        entry = table.entries.get(key)
-        if entry is not None and entry[0] == state:
-            hits.append((res, entry[1]))
-        else:
-            misses.append(res)
+    keys, hits, misses = table.split(items, inputs)
     try:
         partial = Accumulator(ResourceList(misses), ra.config, ra.vars)
         todo = steps(target, partial)
@@ -178,9 +189,7 @@ def run(target: Target, ra: Accumulator, memo: PassMemo) -> bool:
             _restore(res, state)
         ra.resources.replace_items(list(items))  # a failed reindex may have left the list half built
         return False
-    for res, key, state in zip(items, keys, inputs):
-        entry = table.entries.get(key)
-        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _result(res, state))
+    table.record(items, keys, inputs)
     memo.reused += len(hits)
     memo.ran += len(misses)
     return True
@@ -211,26 +220,16 @@ def fix_references(resources: list[Resource], config: Any, memo: PassMemo) -> No
         name_reference.fix_references(resources, config)
         return
     table = memo.table("<name references>", context)
-    keys = [(res.source, res.id.key()) for res in resources]
-    hits: list[tuple[Resource, bytes]] = []
-    misses: set[int] = set()
-    for res, key, state in zip(resources, keys, inputs):
-        entry = table.entries.get(key)
-        if entry is not None and entry[0] == state:
-            hits.append((res, entry[1]))
-        else:
-            misses.add(id(res))
+    keys, hits, misses = table.split(resources, inputs)
     try:
         for res, out in hits:
             _apply(res, out)
-        name_reference.fix_references(resources, config, referrers=misses)
+        name_reference.fix_references(resources, config, referrers={id(res) for res in misses})
     except KpyError:
         for res, state in zip(resources, inputs):
             _restore(res, state)
         name_reference.fix_references(resources, config)  # raises what a fresh build raises
         return
-    for res, key, state in zip(resources, keys, inputs):
-        entry = table.entries.get(key)
-        table.seen[key] = entry if entry is not None and entry[0] == state else (state, _result(res, state))
+    table.record(resources, keys, inputs)
     memo.reused += len(hits)
     memo.ran += len(misses)
